@@ -1,0 +1,213 @@
+// The typed bus: what services call. It validates every message on the way out and on the way in,
+// and carries the W3C trace context in the headers so a trace follows a build across services.
+import { ROOT_CONTEXT, context, propagation, type Context } from '@opentelemetry/api';
+import type { z } from 'zod';
+import {
+  abortStep,
+  interceptInput,
+  interceptOpen,
+  interceptOpened,
+  interceptOutput,
+  stepEvent,
+  stepJob,
+  type AbortStep,
+  type InterceptInput,
+  type InterceptOpen,
+  type InterceptOpened,
+  type InterceptOutput,
+  type StepEvent,
+  type StepJob,
+  type StepJobInput,
+} from './messages.ts';
+import { queueGroups, subjects } from './subjects.ts';
+import type { Delivery, Headers, RawMessage, Stoppable, Transport } from './transport.ts';
+
+export class InvalidMessageError extends Error {
+  override name = 'InvalidMessageError';
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function encode<S extends z.ZodType>(schema: S, value: z.input<S>): RawMessage {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidMessageError(`refusing to send: ${parsed.error.message}`);
+  const headers: Headers = {};
+  propagation.inject(context.active(), headers);
+  return { data: encoder.encode(JSON.stringify(parsed.data)), headers };
+}
+
+function decode<S extends z.ZodType>(schema: S, msg: RawMessage): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(msg.data));
+  } catch {
+    throw new InvalidMessageError('message is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidMessageError(parsed.error.message);
+  return parsed.data;
+}
+
+/** The trace context a message carried. */
+export function messageContext(msg: RawMessage): Context {
+  return propagation.extract(ROOT_CONTEXT, msg.headers);
+}
+
+export interface BusOptions {
+  /** Called with messages that fail validation; they are dropped. */
+  onInvalid?: (subject: string, err: unknown) => void;
+}
+
+export class Bus {
+  readonly transport: Transport;
+  readonly #onInvalid: (subject: string, err: unknown) => void;
+
+  constructor(transport: Transport, opts: BusOptions = {}) {
+    this.transport = transport;
+    this.#onInvalid = opts.onInvalid ?? (() => {});
+  }
+
+  async publishStepJob(job: StepJobInput): Promise<void> {
+    await this.transport.enqueue(subjects.stepJobs, encode(stepJob, job), `${job.handle}`);
+  }
+
+  /** Runs each step job; it is acked when `handler` resolves and retried when it throws. */
+  consumeStepJobs(
+    opts: { maxInFlight: number; ackWaitMs?: number },
+    handler: (job: StepJob, delivery: Delivery, ctx: Context) => Promise<void>,
+  ): Stoppable {
+    return this.transport.consumeQueue(
+      subjects.stepJobs,
+      { maxInFlight: opts.maxInFlight, ackWaitMs: opts.ackWaitMs ?? 30_000 },
+      async (msg, delivery) => {
+        let job: StepJob;
+        try {
+          job = decode(stepJob, msg);
+        } catch (err) {
+          this.#onInvalid(subjects.stepJobs, err);
+          return { ack: true };
+        }
+        const ctx = messageContext(msg);
+        try {
+          await context.with(ctx, () => handler(job, delivery, ctx));
+          return { ack: true };
+        } catch {
+          return { ack: false, retryAfterMs: 2000 };
+        }
+      },
+    );
+  }
+
+  async publishStepEvent(event: StepEvent): Promise<void> {
+    await this.transport.append(subjects.stepEvents(event.buildId), encode(stepEvent, event));
+  }
+
+  /** Replays a build's step events after `cursor` (0 = all), then follows new ones, in order. */
+  followStepEvents(
+    buildId: number,
+    cursor: number,
+    handler: (event: StepEvent, cursor: number) => Promise<void>,
+  ): Stoppable {
+    const subject = subjects.stepEvents(buildId);
+    return this.transport.replay(subject, cursor, async (msg, next) => {
+      let event: StepEvent;
+      try {
+        event = decode(stepEvent, msg);
+      } catch (err) {
+        this.#onInvalid(subject, err);
+        return;
+      }
+      await handler(event, next);
+    });
+  }
+
+  async publishAbort(msg: AbortStep): Promise<void> {
+    await this.transport.publish(subjects.abort, encode(abortStep, msg));
+  }
+
+  subscribeAborts(handler: (msg: AbortStep) => void): Stoppable {
+    return this.transport.subscribe(subjects.abort, (raw) => {
+      try {
+        handler(decode(abortStep, raw));
+      } catch (err) {
+        this.#onInvalid(subjects.abort, err);
+      }
+    });
+  }
+
+  async openIntercept(req: InterceptOpen, timeoutMs = 30_000): Promise<InterceptOpened> {
+    const reply = await this.transport.request(
+      subjects.interceptOpen,
+      encode(interceptOpen, req),
+      timeoutMs,
+    );
+    return decode(interceptOpened, reply);
+  }
+
+  serveIntercepts(handler: (req: InterceptOpen) => Promise<InterceptOpened>): Stoppable {
+    return this.transport.serve(subjects.interceptOpen, queueGroups.podExecutor, async (raw) => {
+      const req = decode(interceptOpen, raw);
+      return encode(interceptOpened, await handler(req));
+    });
+  }
+
+  async sendInterceptInput(sessionId: string, msg: InterceptInput): Promise<void> {
+    await this.transport.publish(subjects.interceptInput(sessionId), encode(interceptInput, msg));
+  }
+
+  onInterceptInput(sessionId: string, handler: (msg: InterceptInput) => void): Stoppable {
+    const subject = subjects.interceptInput(sessionId);
+    return this.transport.subscribe(subject, (raw) => {
+      try {
+        handler(decode(interceptInput, raw));
+      } catch (err) {
+        this.#onInvalid(subject, err);
+      }
+    });
+  }
+
+  async sendInterceptOutput(sessionId: string, msg: InterceptOutput): Promise<void> {
+    await this.transport.publish(subjects.interceptOutput(sessionId), encode(interceptOutput, msg));
+  }
+
+  onInterceptOutput(sessionId: string, handler: (msg: InterceptOutput) => void): Stoppable {
+    const subject = subjects.interceptOutput(sessionId);
+    return this.transport.subscribe(subject, (raw) => {
+      try {
+        handler(decode(interceptOutput, raw));
+      } catch (err) {
+        this.#onInvalid(subject, err);
+      }
+    });
+  }
+
+  /** Typed request/reply for services that add their own schemas (the artifact service). */
+  async request<Req extends z.ZodType, Res extends z.ZodType>(
+    op: string,
+    schemas: { request: Req; response: Res },
+    body: z.input<Req>,
+    timeoutMs = 30_000,
+  ): Promise<z.output<Res>> {
+    const reply = await this.transport.request(
+      subjects.artifacts(op),
+      encode(schemas.request, body),
+      timeoutMs,
+    );
+    return decode(schemas.response, reply);
+  }
+
+  serve<Req extends z.ZodType, Res extends z.ZodType>(
+    op: string,
+    schemas: { request: Req; response: Res },
+    handler: (body: z.output<Req>) => Promise<z.input<Res>>,
+  ): Stoppable {
+    return this.transport.serve(subjects.artifacts(op), queueGroups.artifacts, async (raw) =>
+      encode(schemas.response, await handler(decode(schemas.request, raw))),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+}

@@ -1,0 +1,149 @@
+// Message schemas of the bus. Every message is validated when published and when received, and
+// carries a version `v`; a receiver rejects a version it does not know instead of guessing.
+import { z } from 'zod';
+
+const stepType = z.enum(['task', 'get', 'put', 'check', 'run']);
+
+export const stepInputSource = z.discriminatedUnion('kind', [
+  /** An output still inside the volume of an earlier step's pod (streamed through exec). */
+  z.object({ kind: z.literal('pod'), handle: z.string(), podName: z.string(), path: z.string() }),
+  /** A tar in the artifact store (fly execute uploads, or claim mode). */
+  z.object({ kind: z.literal('artifact'), key: z.string() }),
+]);
+
+export const stepJob = z.object({
+  v: z.literal(1),
+  buildId: z.number().int(),
+  planId: z.string(),
+  /** The container handle: derived from build, plan id and attempt, so a redelivery finds the pod. */
+  handle: z.string().regex(/^[a-f0-9]{32}$/),
+  podName: z.string().max(63),
+  type: stepType,
+  attempt: z.string(),
+  metadata: z.object({
+    teamId: z.number().int(),
+    team: z.string(),
+    pipelineId: z.number().int().nullable(),
+    pipeline: z.string().nullable(),
+    instanceVars: z.record(z.string(), z.unknown()).nullable(),
+    jobId: z.number().int().nullable(),
+    job: z.string().nullable(),
+    buildName: z.string(),
+    stepName: z.string(),
+    resource: z.string().nullable(),
+  }),
+  image: z.object({
+    /** Container image reference. */
+    ref: z.string(),
+    /** Environment the image's metadata asks for (Concourse's image metadata `env`). */
+    env: z.array(z.string()).default([]),
+    user: z.string().optional(),
+  }),
+  privileged: z.boolean(),
+  run: z.object({
+    path: z.string(),
+    args: z.array(z.string()),
+    dir: z.string().optional(),
+    user: z.string().optional(),
+    env: z.record(z.string(), z.string()),
+  }),
+  /** Written to the process's stdin, then closed (resource requests). */
+  stdin: z.string().optional(),
+  /** Resource scripts: stdout is the result, not part of the build log. */
+  captureStdout: z.boolean(),
+  workingDir: z.string(),
+  inputs: z.array(z.object({ name: z.string(), path: z.string(), source: stepInputSource })),
+  outputs: z.array(z.object({ name: z.string(), path: z.string() })),
+  caches: z.array(z.object({ path: z.string(), key: z.string() })),
+  limits: z.object({ cpu: z.number().optional(), memory: z.number().optional() }).optional(),
+  timeoutMs: z.number().int().positive().nullable(),
+  tags: z.array(z.string()).default([]),
+});
+export type StepJob = z.infer<typeof stepJob>;
+export type StepJobInput = z.input<typeof stepJob>;
+
+const eventBase = {
+  v: z.literal(1),
+  buildId: z.number().int(),
+  planId: z.string(),
+  handle: z.string(),
+  /** Milliseconds since the epoch, when the executor saw it. */
+  at: z.number(),
+};
+
+export const stepEvent = z.discriminatedUnion('kind', [
+  z.object({ ...eventBase, kind: z.literal('selected-worker'), worker: z.string(), podName: z.string() }),
+  z.object({ ...eventBase, kind: z.literal('started') }),
+  /**
+   * A chunk of output. `offset` is where the chunk starts in its stream, so a chunk published twice
+   * (an executor re-attached after a restart) is stored once.
+   */
+  z.object({
+    ...eventBase,
+    kind: z.literal('output'),
+    stream: z.enum(['stdout', 'stderr']),
+    offset: z.number().int().nonnegative(),
+    data: z.string(), // base64
+  }),
+  /** The process exited; for resource scripts `stdout` holds what it printed. */
+  z.object({
+    ...eventBase,
+    kind: z.literal('exited'),
+    exitStatus: z.number().int(),
+    stdout: z.string().optional(),
+    outputsArchived: z.boolean().optional(),
+  }),
+  /** The step could not run (pod failed to start, exec impossible, ...). */
+  z.object({ ...eventBase, kind: z.literal('errored'), message: z.string() }),
+]);
+export type StepEvent = z.infer<typeof stepEvent>;
+
+export const abortStep = z.object({
+  v: z.literal(1),
+  buildId: z.number().int(),
+  /** Abort one step container; absent = every step of the build. */
+  handle: z.string().optional(),
+  reason: z.enum(['aborted', 'timeout']),
+});
+export type AbortStep = z.infer<typeof abortStep>;
+
+export const interceptOpen = z.object({
+  v: z.literal(1),
+  sessionId: z.string(),
+  handle: z.string(),
+  podName: z.string(),
+  process: z.object({
+    path: z.string(),
+    args: z.array(z.string()),
+    env: z.array(z.string()),
+    dir: z.string().optional(),
+    user: z.string().optional(),
+  }),
+});
+export type InterceptOpen = z.infer<typeof interceptOpen>;
+
+export const interceptOpened = z.object({
+  v: z.literal(1),
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type InterceptOpened = z.infer<typeof interceptOpened>;
+
+export const interceptInput = z.object({
+  v: z.literal(1),
+  stdin: z.string().optional(), // base64
+  closed: z.boolean().optional(),
+  resize: z.object({ columns: z.number(), rows: z.number() }).optional(),
+  hangup: z.boolean().optional(),
+});
+export type InterceptInput = z.infer<typeof interceptInput>;
+
+export const interceptOutput = z.object({
+  v: z.literal(1),
+  stdout: z.string().optional(),
+  stderr: z.string().optional(),
+  exitStatus: z.number().int().optional(),
+  error: z.string().optional(),
+  executableNotFound: z.boolean().optional(),
+});
+export type InterceptOutput = z.infer<typeof interceptOutput>;
