@@ -1,0 +1,42 @@
+// Command registry; modules load on use so a command whose library is missing fails alone.
+import type { Command } from '../context.ts';
+
+type Loader = () => Promise<Command>;
+
+const loaders: Record<string, Loader> = {
+  login: async () => (await import('./login.ts')).loginCommand,
+  logout: async () => (await import('./session.ts')).logoutCommand,
+  status: async () => (await import('./session.ts')).statusCommand,
+  userinfo: async () => (await import('./session.ts')).userinfoCommand,
+  targets: async () => (await import('./session.ts')).targetsCommand,
+  'set-pipeline': async () => (await import('./set-pipeline.ts')).setPipelineCommand,
+  'trigger-job': async () => (await import('./builds.ts')).triggerJobCommand,
+  'rerun-build': async () => (await import('./builds.ts')).rerunBuildCommand,
+  watch: async () => (await import('./builds.ts')).watchCommand,
+  'abort-build': async () => (await import('./builds.ts')).abortBuildCommand,
+  builds: async () => (await import('./builds.ts')).buildsCommand,
+  intercept: async () => (await import('./intercept.ts')).interceptCommand,
+};
+
+const aliases: Record<string, string> = {
+  l: 'login',
+  o: 'logout',
+  ts: 'targets',
+  sp: 'set-pipeline',
+  tj: 'trigger-job',
+  rb: 'rerun-build',
+  w: 'watch',
+  ab: 'abort-build',
+  bs: 'builds',
+  hijack: 'intercept',
+  i: 'intercept',
+};
+
+export function isCommand(name: string): boolean {
+  return name in loaders || name in aliases;
+}
+
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  const loader = loaders[aliases[name] ?? name];
+  return loader === undefined ? undefined : loader();
+}
