@@ -22,6 +22,8 @@ import {
 import { queueGroups, subjects } from './subjects.ts';
 import type { Delivery, Headers, RawMessage, Stoppable, Transport } from './transport.ts';
 
+export type RpcService = keyof typeof queueGroups;
+
 export class InvalidMessageError extends Error {
   override name = 'InvalidMessageError';
 }
@@ -182,15 +184,16 @@ export class Bus {
     });
   }
 
-  /** Typed request/reply for services that add their own schemas (the artifact service). */
+  /** Typed request/reply to one replica of `service` (schemas live in messages.ts). */
   async request<Req extends z.ZodType, Res extends z.ZodType>(
+    service: RpcService,
     op: string,
     schemas: { request: Req; response: Res },
     body: z.input<Req>,
     timeoutMs = 30_000,
   ): Promise<z.output<Res>> {
     const reply = await this.transport.request(
-      subjects.artifacts(op),
+      subjects.rpc(service, op),
       encode(schemas.request, body),
       timeoutMs,
     );
@@ -198,11 +201,12 @@ export class Bus {
   }
 
   serve<Req extends z.ZodType, Res extends z.ZodType>(
+    service: RpcService,
     op: string,
     schemas: { request: Req; response: Res },
     handler: (body: z.output<Req>) => Promise<z.input<Res>>,
   ): Stoppable {
-    return this.transport.serve(subjects.artifacts(op), queueGroups.artifacts, async (raw) =>
+    return this.transport.serve(subjects.rpc(service, op), queueGroups[service], async (raw) =>
       encode(schemas.response, await handler(decode(schemas.request, raw))),
     );
   }

@@ -1,5 +1,5 @@
 export { Bus, InvalidMessageError, messageContext } from './bus.ts';
-export type { BusOptions } from './bus.ts';
+export type { BusOptions, RpcService } from './bus.ts';
 export { MemoryTransport } from './memory-transport.ts';
 export { NatsTransport } from './nats-transport.ts';
 export type { NatsTransportOptions } from './nats-transport.ts';

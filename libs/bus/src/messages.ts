@@ -147,3 +147,18 @@ export const interceptOutput = z.object({
   executableNotFound: z.boolean().optional(),
 });
 export type InterceptOutput = z.infer<typeof interceptOutput>;
+
+/** pod-executor rpc `read-file`: a file from a step pod's volume (task configs, load_var files). */
+export const readFile = {
+  request: z.object({
+    v: z.literal(1),
+    podName: z.string(),
+    /** Absolute path inside the pod's main container. */
+    path: z.string(),
+    maxBytes: z.number().int().positive(),
+  }),
+  response: z.discriminatedUnion('ok', [
+    z.object({ v: z.literal(1), ok: z.literal(true), content: z.string() /* base64 */ }),
+    z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
+  ]),
+};

@@ -72,7 +72,7 @@ export class NatsTransport implements Transport {
 
   async #ensureStreams(): Promise<void> {
     const jsm = await jetstreamManager(this.#nc);
-    const wanted: Partial<StreamConfig>[] = [
+    const wanted: (Partial<StreamConfig> & { name: string })[] = [
       {
         name: this.#stream(streams.steps),
         subjects: [this.subject(subjects.stepJobs)],
@@ -91,8 +91,8 @@ export class NatsTransport implements Transport {
     ];
     for (const config of wanted) {
       try {
-        await jsm.streams.info(config.name!);
-        await jsm.streams.update(config.name!, config);
+        await jsm.streams.info(config.name);
+        await jsm.streams.update(config.name, config);
       } catch {
         await jsm.streams.add(config);
       }

@@ -14,7 +14,8 @@ export const subjects = {
   interceptOpen: 'jetbridge.intercept.open',
   interceptInput: (sessionId: string) => `jetbridge.intercept.${sessionId}.in`,
   interceptOutput: (sessionId: string) => `jetbridge.intercept.${sessionId}.out`,
-  artifacts: (op: string) => `jetbridge.artifacts.${op}`,
+  /** Request/reply operations served by one replica of a service's queue group. */
+  rpc: (service: string, op: string) => `jetbridge.rpc.${service}.${op}`,
 } as const;
 
 export const queueGroups = {
