@@ -95,7 +95,7 @@ export function loadYaml(input: string | Uint8Array): { value: unknown } | LoadY
   if (!doc) return { value: null };
 
   const firstError = doc.errors[0];
-  if (firstError) return { detail: `yaml: ${firstError.message.split('\n')[0]}` };
+  if (firstError) return { detail: describeFailure(firstError) };
 
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -109,8 +109,10 @@ export function loadYaml(input: string | Uint8Array): { value: unknown } | LoadY
 }
 
 function describeFailure(err: unknown): string {
-  if (err instanceof RangeError) return 'yaml: document nests too deeply';
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof RangeError || /call stack/i.test(message)) {
+    return 'yaml: document nests too deeply';
+  }
   if (/alias/i.test(message)) return 'yaml: document has too many aliases';
   return `yaml: ${message.split('\n')[0]}`;
 }
