@@ -32,7 +32,8 @@ export class FakeConcourse {
         this.requests.push({ method: req.method ?? '', url, headers: req.headers, body });
         const key = `${req.method} ${url.split('?')[0]}`;
         const route = this.routes.get(key);
-        const handler = route && route.handlers.length > 1 ? route.handlers.shift() : route?.handlers[0];
+        const handler =
+          route && route.handlers.length > 1 ? route.handlers.shift() : route?.handlers[0];
         if (route && route.handlers.length === 1) route.lastUsed = true;
         if (handler === undefined) {
           res.writeHead(404).end();

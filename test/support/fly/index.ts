@@ -46,7 +46,10 @@ function findRealFly(): string | null {
   if (realBinary !== undefined) return realBinary;
   const candidates = [
     process.env.FLY_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'fly')),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, 'fly')),
     join(homedir(), 'go', 'bin', 'fly'),
   ];
   realBinary = candidates.find((c): c is string => !!c && isExecutable(c)) ?? null;
@@ -74,7 +77,13 @@ function spawnReal(binary: string, args: string[], opts: FlyOptions): FlyProcess
     });
   });
   io.abort.signal.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
-  return { io, result, output: () => '', waitForOutput: async () => {}, interrupt: () => child.kill('SIGINT') };
+  return {
+    io,
+    result,
+    output: () => '',
+    waitForOutput: async () => {},
+    interrupt: () => child.kill('SIGINT'),
+  };
 }
 
 function spawnProtocol(args: string[], opts: FlyOptions): FlyProcess & { io: FlyIO } {
@@ -105,24 +114,32 @@ export function spawnFly(args: string[], opts: FlyOptions): FlyProcess {
   });
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(() => io.abort.abort(new Error(`fly ${args.join(' ')} timed out after ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => io.abort.abort(new Error(`fly ${args.join(' ')} timed out after ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   const onAbort = () => io.abort.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const result = proc.result.finally(() => {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
-  }).then((r) => {
-    const reason: unknown = io.abort.signal.reason;
-    if (io.abort.signal.aborted && reason instanceof Error && !(reason instanceof FlyExit)) throw reason;
-    return r;
-  });
+  const result = proc.result
+    .finally(() => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    })
+    .then((r) => {
+      const reason: unknown = io.abort.signal.reason;
+      if (io.abort.signal.aborted && reason instanceof Error && !(reason instanceof FlyExit))
+        throw reason;
+      return r;
+    });
 
   const waitForOutput = (re: RegExp, waitMs: number) =>
     new Promise<void>((resolve, reject) => {
       if (re.test(combined)) return resolve();
       const timer = setTimeout(() => {
         stop();
-        reject(new Error(`output did not match ${re} within ${waitMs} ms; output so far:\n${combined}`));
+        reject(
+          new Error(`output did not match ${re} within ${waitMs} ms; output so far:\n${combined}`),
+        );
       }, waitMs);
       const stop = io.onOutput(() => {
         if (re.test(combined)) {

@@ -18,7 +18,15 @@ describe('fly intercept', () => {
     server.on(
       'GET',
       '/api/v1/teams/main/containers',
-      json(200, [{ id: 'h1', worker_name: 'w', state: 'created', user: 'root', working_directory: '/tmp/build/x' }]),
+      json(200, [
+        {
+          id: 'h1',
+          worker_name: 'w',
+          state: 'created',
+          user: 'root',
+          working_directory: '/tmp/build/x',
+        },
+      ]),
     );
     server.server.on('upgrade', (req, socket, head) => {
       if (req.url !== '/api/v1/teams/main/containers/h1/hijack') {
@@ -31,9 +39,12 @@ describe('fly intercept', () => {
         ws.on('message', (data) => {
           const msg = JSON.parse(String(data)) as Record<string, unknown>;
           received.push(msg);
-          if (typeof msg.stdin === 'string') stdin += Buffer.from(msg.stdin, 'base64').toString('utf8');
+          if (typeof msg.stdin === 'string')
+            stdin += Buffer.from(msg.stdin, 'base64').toString('utf8');
           if (msg.closed) {
-            ws.send(JSON.stringify({ stdout: Buffer.from(stdin.toUpperCase()).toString('base64') }));
+            ws.send(
+              JSON.stringify({ stdout: Buffer.from(stdin.toUpperCase()).toString('base64') }),
+            );
             ws.send(JSON.stringify({ stderr: Buffer.from('warn\n').toString('base64') }));
             ws.send(JSON.stringify({ exit_status: 7 }));
             ws.close();
@@ -48,12 +59,15 @@ describe('fly intercept', () => {
   });
 
   it('sends the process spec and stdin and exits with the process exit status', async () => {
-    const result = await fly(['-t', 'test', 'intercept', '-j', 'p/j', '-s', 'unit', '--', 'cat', '-n'], {
-      home,
-      stdin: 'hello\n',
-      env: { TERM: 'dumb' },
-      timeoutMs: 10_000,
-    });
+    const result = await fly(
+      ['-t', 'test', 'intercept', '-j', 'p/j', '-s', 'unit', '--', 'cat', '-n'],
+      {
+        home,
+        stdin: 'hello\n',
+        env: { TERM: 'dumb' },
+        timeoutMs: 10_000,
+      },
+    );
 
     assert.equal(result.stdout, 'HELLO\n');
     assert.equal(result.stderr, 'warn\n');
@@ -72,7 +86,10 @@ describe('fly intercept', () => {
       user: 'root',
       tty: null,
     });
-    assert.deepEqual(received.slice(1), [{ stdin: Buffer.from('hello\n').toString('base64') }, { closed: true }]);
+    assert.deepEqual(received.slice(1), [
+      { stdin: Buffer.from('hello\n').toString('base64') },
+      { closed: true },
+    ]);
   });
 
   it('says when no container matches', async () => {

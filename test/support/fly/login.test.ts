@@ -23,14 +23,21 @@ describe('fly login', () => {
     api = await server.start();
     server
       .on('POST', '/sky/issuer/token', text(401, 'bad client'))
-      .on('POST', '/sky/issuer/token', json(200, { access_token: TOKEN, token_type: 'bearer', expires_in: 86399 }))
+      .on(
+        'POST',
+        '/sky/issuer/token',
+        json(200, { access_token: TOKEN, token_type: 'bearer', expires_in: 86399 }),
+      )
       .on('GET', '/api/v1/user', json(200, { is_admin: false, teams: { main: ['owner'] } }));
   });
   after(() => server.stop());
 
   it('retries the password grant with form credentials and writes the flyrc', async () => {
     const home = await mkdtemp(join(tmpdir(), 'fly-login-'));
-    const result = await fly(['-t', 'ci', 'login', '-c', `${api}/`, '-u', 'admin', '-p', 'p@ss word'], { home });
+    const result = await fly(
+      ['-t', 'ci', 'login', '-c', `${api}/`, '-u', 'admin', '-p', 'p@ss word'],
+      { home },
+    );
 
     assert.equal(result.stderr, '');
     assert.equal(result.exitCode, 0);
@@ -59,9 +66,15 @@ describe('fly login', () => {
 
   it('refuses a team the user has no role on', async () => {
     const home = await mkdtemp(join(tmpdir(), 'fly-login-'));
-    const result = await fly(['-t', 'ci', 'login', '-c', api, '-n', 'other', '-u', 'a', '-p', 'b'], { home });
+    const result = await fly(
+      ['-t', 'ci', 'login', '-c', api, '-n', 'other', '-u', 'a', '-p', 'b'],
+      { home },
+    );
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, "error: you are not a member of 'other' or the team does not exist\n");
+    assert.equal(
+      result.stderr,
+      "error: you are not a member of 'other' or the team does not exist\n",
+    );
   });
 });
 
@@ -79,11 +92,17 @@ describe('flyrc compatibility', () => {
 
       const targets = await fly(['targets'], { home });
       assert.equal(targets.exitCode, 0);
-      assert.match(targets.stdout, new RegExp(`^ci  ${api}  main  Sun, 17 Mar 2030 17:46:40 UTC\n$`));
+      assert.match(
+        targets.stdout,
+        new RegExp(`^ci  ${api}  main  Sun, 17 Mar 2030 17:46:40 UTC\n$`),
+      );
 
       const logout = await fly(['-t', 'ci', 'logout'], { home });
       assert.equal(logout.exitCode, 0);
-      assert.equal(server.find('GET', '/sky/logout')[0]?.headers.cookie, `skymarshal_auth="bearer ${TOKEN}"`);
+      assert.equal(
+        server.find('GET', '/sky/logout')[0]?.headers.cookie,
+        `skymarshal_auth="bearer ${TOKEN}"`,
+      );
       assert.equal(
         await readFile(join(home, '.flyrc'), 'utf8'),
         `targets:\n  ci:\n    api: ${api}\n    insecure: true\n    team: main\n    token:\n      type: ""\n      value: ""\n`,

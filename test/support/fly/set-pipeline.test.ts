@@ -75,7 +75,10 @@ describe('fly set-pipeline', () => {
 
     const result = await setPipeline();
 
-    assert.equal(result.stderr, 'error: invalid pipeline config:\ninvalid jobs:\n\tjobs.unit has a problem\n\n');
+    assert.equal(
+      result.stderr,
+      'error: invalid pipeline config:\ninvalid jobs:\n\tjobs.unit has a problem\n\n',
+    );
     assert.equal(result.exitCode, 1);
   });
 
@@ -93,7 +96,15 @@ describe('fly set-pipeline', () => {
 
   it('sends the stored config version and reports an update', async () => {
     server
-      .on('GET', CONFIG, json(200, { config: { jobs: [{ name: 'other', plan: [] }] } }, { 'X-Concourse-Config-Version': '12' }))
+      .on(
+        'GET',
+        CONFIG,
+        json(
+          200,
+          { config: { jobs: [{ name: 'other', plan: [] }] } },
+          { 'X-Concourse-Config-Version': '12' },
+        ),
+      )
       .on('GET', PIPELINE, json(200, { id: 1, name: 'ci', paused: false, team_name: 'main' }))
       .on('PUT', CONFIG, json(200, { warnings: [{ type: 'pipeline', message: 'be careful' }] }));
 

@@ -31,13 +31,20 @@ describe('fly trigger-job -w', () => {
   before(async () => {
     api = await server.start();
     home = await flyHome(api);
-    server.on('POST', JOB_BUILDS, json(200, { id: 42, name: '7', status: 'pending', team_name: 'main' }));
+    server.on(
+      'POST',
+      JOB_BUILDS,
+      json(200, { id: 42, name: '7', status: 'pending', team_name: 'main' }),
+    );
   });
   after(() => server.stop());
 
   async function watchWith(...frames: string[]) {
     server.on('GET', EVENTS, stream(...frames));
-    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], { home, timeoutMs: 10_000 });
+    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], {
+      home,
+      timeoutMs: 10_000,
+    });
     return result;
   }
 
@@ -59,7 +66,11 @@ describe('fly trigger-job -w', () => {
     const result = await watchWith(
       sseEvent(0, 'initialize-task', '4.0', { time: t, origin: { id: 'a' }, config }),
       sseEvent(1, 'start-task', '5.0', { time: t, origin: { id: 'a' }, config }),
-      sseEvent(2, 'selected-worker', '1.0', { time: t, origin: { id: 'a' }, selected_worker: 'k8s-ns' }),
+      sseEvent(2, 'selected-worker', '1.0', {
+        time: t,
+        origin: { id: 'a' },
+        selected_worker: 'k8s-ns',
+      }),
       sseEvent(3, 'finish-task', '4.0', { time: t, origin: { id: 'a' }, exit_status: 5 }),
       sseEvent(4, 'error', '4.1', { time: t, origin: { id: 'a' }, message: 'boom' }),
       status(5, 'failed'),
@@ -74,7 +85,10 @@ describe('fly trigger-job -w', () => {
 
   it('fails on an unknown SSE event name', async () => {
     const result = await watchWith('id: 0\nevent: nope\ndata: {}\n\n');
-    assert.equal(result.stdout, 'started my pipe/unit #7\n\nfailed to parse next event: unknown event name: nope\n');
+    assert.equal(
+      result.stdout,
+      'started my pipe/unit #7\n\nfailed to parse next event: unknown event name: nope\n',
+    );
     assert.equal(result.exitCode, 255);
   });
 
@@ -83,15 +97,25 @@ describe('fly trigger-job -w', () => {
     assert.match(unknownType.stdout, /failed to parse next event: unknown event type: made-up\n$/);
     assert.equal(unknownType.exitCode, 255);
 
-    const unknownVersion = await watchWith(sseEvent(0, 'status', '2.0', { status: 'succeeded', time: t }));
-    assert.match(unknownVersion.stdout, /unknown event version: status version 2\.0 \(supported versions: 1\.0\)\n$/);
+    const unknownVersion = await watchWith(
+      sseEvent(0, 'status', '2.0', { status: 'succeeded', time: t }),
+    );
+    assert.match(
+      unknownVersion.stdout,
+      /unknown event version: status version 2\.0 \(supported versions: 1\.0\)\n$/,
+    );
     assert.equal(unknownVersion.exitCode, 255);
   });
 
   it('crashes like fly when an envelope has no data', async () => {
-    const result = await watchWith('id: 0\nevent: event\ndata: {"event":"log","version":"5.1"}\n\n');
+    const result = await watchWith(
+      'id: 0\nevent: event\ndata: {"event":"log","version":"5.1"}\n\n',
+    );
     assert.equal(result.exitCode, 2);
-    assert.match(result.stderr, /^panic: runtime error: invalid memory address or nil pointer dereference/);
+    assert.match(
+      result.stderr,
+      /^panic: runtime error: invalid memory address or nil pointer dereference/,
+    );
   });
 
   it('exits 255 on a status fly does not know', async () => {
@@ -101,7 +125,11 @@ describe('fly trigger-job -w', () => {
   });
 
   it('ignores frames without data and ends at the end frame', async () => {
-    const result = await watchWith('id: 0\nevent: event\n\n', log(1, 'x\n'), 'id: 2\nevent: end\ndata\n\n');
+    const result = await watchWith(
+      'id: 0\nevent: event\n\n',
+      log(1, 'x\n'),
+      'id: 2\nevent: end\ndata\n\n',
+    );
     assert.equal(result.stdout, 'started my pipe/unit #7\n\nx\n');
     assert.equal(result.exitCode, 0);
   });
@@ -117,7 +145,10 @@ describe('fly trigger-job -w', () => {
     server.on('GET', EVENTS, stream(log(2, 'two\n'), status(3, 'succeeded')));
     const before = server.find('GET', EVENTS).length;
 
-    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], { home, timeoutMs: 10_000 });
+    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], {
+      home,
+      timeoutMs: 10_000,
+    });
 
     assert.equal(result.stdout, 'started my pipe/unit #7\n\none\ntwo\nsucceeded\n');
     assert.equal(result.exitCode, 0);
@@ -130,7 +161,10 @@ describe('fly trigger-job -w', () => {
 
   it('detaches on interrupt with the re-attach hint and exit 2', async () => {
     server.on('GET', EVENTS, stream(status(0, 'started'), log(1, 'working\n')));
-    const proc = spawnFly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], { home, timeoutMs: 10_000 });
+    const proc = spawnFly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], {
+      home,
+      timeoutMs: 10_000,
+    });
     await proc.waitForOutput(/working/, 5_000);
     proc.interrupt();
     const result = await proc.result;
@@ -143,7 +177,10 @@ describe('fly trigger-job -w', () => {
 
   it('reports a bad response from the event source', async () => {
     server.on('GET', EVENTS, json(404, { errors: [] }));
-    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], { home, timeoutMs: 10_000 });
+    const result = await fly(['-t', 'test', 'trigger-job', '-j', 'my pipe/unit', '-w'], {
+      home,
+      timeoutMs: 10_000,
+    });
     assert.equal(result.stderr, 'error: bad response from event source: 404 Not Found\n');
     assert.equal(result.exitCode, 1);
   });

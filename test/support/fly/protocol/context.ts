@@ -31,7 +31,8 @@ export async function loadTarget(ctx: CommandContext): Promise<Target> {
     try {
       await target.json('GET', '/api/v1/teams/:team_name', { params: { team_name: team } });
     } catch (err) {
-      if (err instanceof ForbiddenError) throw new Error(`you do not have a role on team '${team}'`);
+      if (err instanceof ForbiddenError)
+        throw new Error(`you do not have a role on team '${team}'`);
       if (err instanceof ResourceNotFoundError) throw new Error(`team '${team}' does not exist`);
       throw err;
     }

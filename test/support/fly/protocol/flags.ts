@@ -45,7 +45,8 @@ export function parseFlags(args: string[], specs: FlagSpec[]): ParsedFlags {
     const takeValue = (spec: FlagSpec, inline: string | undefined): string => {
       if (inline !== undefined) return inline;
       const next = args[i + 1];
-      if (next === undefined) throw new FlagError(`expected argument for flag \`${describe(spec)}'`);
+      if (next === undefined)
+        throw new FlagError(`expected argument for flag \`${describe(spec)}'`);
       i++;
       return next;
     };

@@ -13,7 +13,11 @@ const GLOBAL_FLAGS: FlagSpec[] = [
 ];
 
 /** Splits `fly [global flags] <command> [args]` at the command name. */
-function splitCommand(args: string[]): { global: string[]; name: string | undefined; rest: string[] } {
+function splitCommand(args: string[]): {
+  global: string[];
+  name: string | undefined;
+  rest: string[];
+} {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '-t' || arg === '--target') {

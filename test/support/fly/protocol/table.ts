@@ -2,7 +2,12 @@
 // only with --print-table-headers, since output here is never a terminal.
 import type { FlyIO } from './io.ts';
 
-export function renderTable(io: FlyIO, headers: string[], rows: string[][], printHeaders: boolean): void {
+export function renderTable(
+  io: FlyIO,
+  headers: string[],
+  rows: string[][],
+  printHeaders: boolean,
+): void {
   const all = printHeaders ? [headers, ...rows] : rows;
   const widths: number[] = [];
   for (const row of all) {

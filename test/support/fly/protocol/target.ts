@@ -91,7 +91,11 @@ export class Target {
     });
   }
 
-  stream(route: string, opts: CallOptions = {}, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  stream(
+    route: string,
+    opts: CallOptions = {},
+    headers: Record<string, string> = {},
+  ): Promise<IncomingMessage> {
     return openRequest({
       method: 'GET',
       url: this.requestUrl(route, opts),
@@ -103,7 +107,11 @@ export class Target {
   }
 
   /** connection.Send: 404/401/403/non-2xx mapped to errors, JSON body decoded. */
-  async call<T = unknown>(method: string, route: string, opts: CallOptions = {}): Promise<{ result: T; response: HttpResponse }> {
+  async call<T = unknown>(
+    method: string,
+    route: string,
+    opts: CallOptions = {},
+  ): Promise<{ result: T; response: HttpResponse }> {
     const response = await this.raw(method, route, opts);
     checkStatus(response);
     const text = response.body.toString('utf8');

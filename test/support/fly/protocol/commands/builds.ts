@@ -26,13 +26,21 @@ interface Build {
 
 async function jobParams(target: Target, ref: JobRef) {
   return {
-    params: { team_name: target.team, pipeline_name: ref.pipeline.name, job_name: ref.job } as Record<string, string>,
+    params: {
+      team_name: target.team,
+      pipeline_name: ref.pipeline.name,
+      job_name: ref.job,
+    } as Record<string, string>,
     query: await instanceVarsQuery(ref.pipeline),
   };
 }
 
 /** Streams a build's events to stdout and ends the run with the render's exit code. */
-export async function watchBuild(ctx: CommandContext, target: Target, buildId: number): Promise<never> {
+export async function watchBuild(
+  ctx: CommandContext,
+  target: Target,
+  buildId: number,
+): Promise<never> {
   const source = await openBuildEvents(target, String(buildId));
   const code = await renderBuild(ctx.io, source, {
     ignoreEventParsingErrors: ctx.flags.bool('ignore-event-parsing-errors'),
@@ -48,7 +56,9 @@ async function startAndMaybeWatch(ctx: CommandContext, target: Target, ref: JobR
   ctx.io.onInterrupt(() => {
     ctx.io.eprint('\ndetached, build is still running...\n');
     ctx.io.eprint('re-attach to it with:\n\n');
-    ctx.io.eprint(`    fly -t ${ctx.targetName} watch -j ${refText}/${ref.job} -b ${build.name}\n\n`);
+    ctx.io.eprint(
+      `    fly -t ${ctx.targetName} watch -j ${refText}/${ref.job} -b ${build.name}\n\n`,
+    );
     ctx.io.abort.abort(new FlyExit(2));
   });
   ctx.io.println('');
@@ -94,7 +104,9 @@ export const rerunBuildCommand: Command = {
 async function latestOneOff(target: Target): Promise<Build> {
   let query: Array<[string, string]> = [['limit', '100']];
   for (;;) {
-    const { result, response } = await target.call<Build[] | null>('GET', '/api/v1/builds', { query });
+    const { result, response } = await target.call<Build[] | null>('GET', '/api/v1/builds', {
+      query,
+    });
     const found = (result ?? []).find((b) => !b.job_name);
     if (found) return found;
     const link = String(response.headers.link ?? '').match(/<([^>]*)>;\s*rel="next"/);
@@ -131,14 +143,19 @@ export const watchCommand: Command = {
           throw err;
         }
       } else {
-        const job = await target.json<{ next_build: Build | null; finished_build: Build | null }>('GET', JOB, opts);
+        const job = await target.json<{ next_build: Build | null; finished_build: Build | null }>(
+          'GET',
+          JOB,
+          opts,
+        );
         const build = job.next_build ?? job.finished_build;
         if (!build) throw new Error('job has no builds');
         buildId = build.id;
       }
     } else if (buildFlag !== undefined) {
       buildId = Number.parseInt(buildFlag, 10);
-      if (!Number.isInteger(buildId)) throw new Error(`strconv.Atoi: parsing "${buildFlag}": invalid syntax`);
+      if (!Number.isInteger(buildId))
+        throw new Error(`strconv.Atoi: parsing "${buildFlag}": invalid syntax`);
     } else {
       buildId = (await latestOneOff(target)).id;
     }
@@ -162,7 +179,9 @@ export const abortBuildCommand: Command = {
     let build: Build;
     try {
       if (jobFlag === undefined) {
-        build = await target.json<Build>('GET', '/api/v1/builds/:build_id', { params: { build_id: buildFlag } });
+        build = await target.json<Build>('GET', '/api/v1/builds/:build_id', {
+          params: { build_id: buildFlag },
+        });
       } else {
         const opts = await jobParams(target, parseJobFlag(jobFlag));
         opts.params = { ...opts.params, build_name: buildFlag };
@@ -182,7 +201,10 @@ export const abortBuildCommand: Command = {
 
 function buildName(b: Build): string {
   if (!b.job_name) return b.name;
-  const pipeline = pipelineRefString({ name: b.pipeline_name ?? '', instanceVars: b.pipeline_instance_vars });
+  const pipeline = pipelineRefString({
+    name: b.pipeline_name ?? '',
+    instanceVars: b.pipeline_instance_vars,
+  });
   return `${pipeline}/${b.job_name}/${b.name}`;
 }
 
@@ -206,20 +228,37 @@ export const buildsCommand: Command = {
     const pipelineFlag = ctx.flags.str('pipeline');
     if (jobFlag !== undefined) {
       const opts = await jobParams(target, parseJobFlag(jobFlag));
-      builds = (await target.json<Build[]>('GET', `${JOB}/builds`, { ...opts, query: [...query, ...opts.query] })) ?? [];
+      builds =
+        (await target.json<Build[]>('GET', `${JOB}/builds`, {
+          ...opts,
+          query: [...query, ...opts.query],
+        })) ?? [];
     } else if (pipelineFlag !== undefined) {
       const ref = parsePipelineFlag(pipelineFlag);
       builds =
-        (await target.json<Build[]>('GET', '/api/v1/teams/:team_name/pipelines/:pipeline_name/builds', {
-          params: { team_name: target.team, pipeline_name: ref.name },
-          query: [...query, ...(await instanceVarsQuery(ref))],
-        })) ?? [];
-    } else if (ctx.flags.bool('all-teams') || ctx.flags.str('team') || ctx.flags.bool('current-team')) {
+        (await target.json<Build[]>(
+          'GET',
+          '/api/v1/teams/:team_name/pipelines/:pipeline_name/builds',
+          {
+            params: { team_name: target.team, pipeline_name: ref.name },
+            query: [...query, ...(await instanceVarsQuery(ref))],
+          },
+        )) ?? [];
+    } else if (
+      ctx.flags.bool('all-teams') ||
+      ctx.flags.str('team') ||
+      ctx.flags.bool('current-team')
+    ) {
       const teams = ctx.flags.bool('all-teams')
-        ? ((await target.json<Array<{ name: string }>>('GET', '/api/v1/teams')) ?? []).map((t) => t.name)
+        ? ((await target.json<Array<{ name: string }>>('GET', '/api/v1/teams')) ?? []).map(
+            (t) => t.name,
+          )
         : [target.team];
       for (const team of teams) {
-        const page = await target.json<Build[]>('GET', '/api/v1/teams/:team_name/builds', { params: { team_name: team }, query });
+        const page = await target.json<Build[]>('GET', '/api/v1/teams/:team_name/builds', {
+          params: { team_name: team },
+          query,
+        });
         builds.push(...(page ?? []));
       }
     } else {
@@ -229,7 +268,18 @@ export const buildsCommand: Command = {
       ctx.io.println(JSON.stringify(builds, null, '  '));
       return;
     }
-    const rows = builds.map((b) => [String(b.id), buildName(b), b.status, b.team_name ?? '', b.created_by ?? '']);
-    renderTable(ctx.io, ['id', 'name', 'status', 'team', 'created by'], rows, ctx.printTableHeaders);
+    const rows = builds.map((b) => [
+      String(b.id),
+      buildName(b),
+      b.status,
+      b.team_name ?? '',
+      b.created_by ?? '',
+    ]);
+    renderTable(
+      ctx.io,
+      ['id', 'name', 'status', 'team', 'created by'],
+      rows,
+      ctx.printTableHeaders,
+    );
   },
 };

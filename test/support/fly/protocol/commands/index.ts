@@ -16,6 +16,16 @@ const loaders: Record<string, Loader> = {
   'abort-build': async () => (await import('./builds.ts')).abortBuildCommand,
   builds: async () => (await import('./builds.ts')).buildsCommand,
   intercept: async () => (await import('./intercept.ts')).interceptCommand,
+  'pause-pipeline': async () => (await import('./pipelines.ts')).pausePipelineCommand,
+  'unpause-pipeline': async () => (await import('./pipelines.ts')).unpausePipelineCommand,
+  'expose-pipeline': async () => (await import('./pipelines.ts')).exposePipelineCommand,
+  'hide-pipeline': async () => (await import('./pipelines.ts')).hidePipelineCommand,
+  'get-pipeline': async () => (await import('./pipelines.ts')).getPipelineCommand,
+  'destroy-pipeline': async () => (await import('./pipelines.ts')).destroyPipelineCommand,
+  pipelines: async () => (await import('./pipelines.ts')).pipelinesCommand,
+  jobs: async () => (await import('./pipelines.ts')).jobsCommand,
+  'pause-job': async () => (await import('./pipelines.ts')).pauseJobCommand,
+  'unpause-job': async () => (await import('./pipelines.ts')).unpauseJobCommand,
 };
 
 const aliases: Record<string, string> = {
@@ -30,6 +40,14 @@ const aliases: Record<string, string> = {
   bs: 'builds',
   hijack: 'intercept',
   i: 'intercept',
+  pp: 'pause-pipeline',
+  up: 'unpause-pipeline',
+  gp: 'get-pipeline',
+  dp: 'destroy-pipeline',
+  ps: 'pipelines',
+  js: 'jobs',
+  pj: 'pause-job',
+  uj: 'unpause-job',
 };
 
 export function isCommand(name: string): boolean {

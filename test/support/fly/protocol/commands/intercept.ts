@@ -24,7 +24,9 @@ async function findContainer(ctx: CommandContext, target: Target): Promise<Conta
         params: { team_name: target.team, id: handle },
       });
     } catch {
-      ctx.io.eprintln('no containers matched the given handle id!\n\nthey may have expired if your build hasn\'t recently finished.');
+      ctx.io.eprintln(
+        "no containers matched the given handle id!\n\nthey may have expired if your build hasn't recently finished.",
+      );
       throw new FlyExit(1);
     }
   }
@@ -43,15 +45,20 @@ async function findContainer(ctx: CommandContext, target: Target): Promise<Conta
     if (job !== undefined) {
       const ref = parseJobFlag(job);
       query.push(['pipeline_name', ref.pipeline.name]);
-      if (ref.pipeline.instanceVars) query.push(['vars', JSON.stringify(ref.pipeline.instanceVars)]);
+      if (ref.pipeline.instanceVars)
+        query.push(['vars', JSON.stringify(ref.pipeline.instanceVars)]);
       query.push(['job_name', ref.job]);
       if (build !== undefined) query.push(['build_name', build]);
     } else if (build !== undefined) {
       query.push(['build_id', build]);
     } else {
-      const builds = await target.json<Array<{ id: number; job_name?: string }>>('GET', '/api/v1/builds', {
-        query: [['limit', '100']],
-      });
+      const builds = await target.json<Array<{ id: number; job_name?: string }>>(
+        'GET',
+        '/api/v1/builds',
+        {
+          query: [['limit', '100']],
+        },
+      );
       const oneOff = (builds ?? []).find((b) => !b.job_name);
       if (!oneOff) throw new Error('no builds match job');
       query.push(['build_id', String(oneOff.id)]);
@@ -63,10 +70,13 @@ async function findContainer(ctx: CommandContext, target: Target): Promise<Conta
   });
   const usable = (containers ?? []).filter((c) => c.state === 'created' || c.state === 'failed');
   if (usable.length === 0) {
-    ctx.io.eprintln('no containers matched your search parameters!\n\nthey may have expired if your build hasn\'t recently finished.');
+    ctx.io.eprintln(
+      "no containers matched your search parameters!\n\nthey may have expired if your build hasn't recently finished.",
+    );
     throw new FlyExit(1);
   }
-  if (usable.length > 1) throw new Error('more than one container matched; the selector needs a terminal');
+  if (usable.length > 1)
+    throw new Error('more than one container matched; the selector needs a terminal');
   return usable[0] as Container;
 }
 
@@ -76,8 +86,16 @@ interface Outcome {
 }
 
 /** One hijack session: send the spec and stdin, collect output until the server closes. */
-function hijack(ctx: CommandContext, target: Target, container: Container, spec: object): Promise<Outcome> {
-  const path = buildPath('/api/v1/teams/:team_name/containers/:id/hijack', { team_name: target.team, id: container.id });
+function hijack(
+  ctx: CommandContext,
+  target: Target,
+  container: Container,
+  spec: object,
+): Promise<Outcome> {
+  const path = buildPath('/api/v1/teams/:team_name/containers/:id/hijack', {
+    team_name: target.team,
+    id: container.id,
+  });
   const url = `${target.url.replace(/^http/, 'ws')}${path}`;
   const headers: Record<string, string> = {};
   if (target.token) headers.Authorization = `${target.token.type} ${target.token.value}`;

@@ -11,7 +11,10 @@ const SCOPE = 'openid profile email federated:id groups';
 
 function parseTokenResponse(res: HttpResponse): { type: string; value: string } {
   const text = res.body.toString('utf8');
-  const mediaType = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = String(res.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   let fields: Record<string, unknown>;
   if (mediaType === 'application/x-www-form-urlencoded' || mediaType === 'text/plain') {
     fields = Object.fromEntries(new URLSearchParams(text));
@@ -58,10 +61,20 @@ async function passwordGrant(target: Target, username: string, password: string)
       signal: target.io.abort.signal,
     });
   try {
-    const basic = Buffer.from(`${encodeURIComponent('fly')}:${encodeURIComponent('Zmx5')}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent('fly')}:${encodeURIComponent('Zmx5')}`,
+    ).toString('base64');
     return parseTokenResponse(await send([], { Authorization: `Basic ${basic}` }));
   } catch {
-    return parseTokenResponse(await send([['client_id', 'fly'], ['client_secret', 'Zmx5']], {}));
+    return parseTokenResponse(
+      await send(
+        [
+          ['client_id', 'fly'],
+          ['client_secret', 'Zmx5'],
+        ],
+        {},
+      ),
+    );
   }
 }
 
@@ -74,8 +87,10 @@ async function run(ctx: CommandContext): Promise<void> {
   const targets = await loadTargets(io.home);
   const stored = targets[ctx.targetName];
   const apiUrl = flags.str('concourse-url');
-  if (apiUrl === undefined && stored === undefined) throw new Error(`unknown target: ${ctx.targetName}`);
-  const team = flags.str('team-name') || (apiUrl === undefined ? stored?.team : undefined) || 'main';
+  if (apiUrl === undefined && stored === undefined)
+    throw new Error(`unknown target: ${ctx.targetName}`);
+  const team =
+    flags.str('team-name') || (apiUrl === undefined ? stored?.team : undefined) || 'main';
   const insecure = flags.bool('insecure') || (apiUrl === undefined && (stored?.insecure ?? false));
   const target = new Target(io, ctx.targetName, {
     api: apiUrl ?? stored?.api ?? '',
@@ -85,7 +100,8 @@ async function run(ctx: CommandContext): Promise<void> {
   });
 
   io.print(`logging in to team '${team}'\n\n`);
-  if (ctx.positional.length !== 0) throw new Error(`unexpected argument [${ctx.positional.join(', ')}]`);
+  if (ctx.positional.length !== 0)
+    throw new Error(`unexpected argument [${ctx.positional.join(', ')}]`);
   await target.validate();
 
   const username = flags.str('username') ?? '';
@@ -96,11 +112,22 @@ async function run(ctx: CommandContext): Promise<void> {
   const token = await passwordGrant(target, username, password);
   io.println('');
 
-  const verify = new Target(io, 'verify', { api: target.url, team, insecure, token, ca_cert: target.caCert });
-  const user = await verify.json<{ is_admin?: boolean; teams?: Record<string, unknown> | null }>('GET', '/api/v1/user');
+  const verify = new Target(io, 'verify', {
+    api: target.url,
+    team,
+    insecure,
+    token,
+    ca_cert: target.caCert,
+  });
+  const user = await verify.json<{ is_admin?: boolean; teams?: Record<string, unknown> | null }>(
+    'GET',
+    '/api/v1/user',
+  );
   if (!user.is_admin) {
-    if (user.teams === undefined || user.teams === null) throw new Error('unable to verify role on team');
-    if (!(team in user.teams)) throw new Error(`you are not a member of '${team}' or the team does not exist`);
+    if (user.teams === undefined || user.teams === null)
+      throw new Error('unable to verify role on team');
+    if (!(team in user.teams))
+      throw new Error(`you are not a member of '${team}' or the team does not exist`);
   } else {
     const teams = await verify.json<Array<{ name: string }> | null>('GET', '/api/v1/teams');
     if (!(teams ?? []).some((t) => t.name === team)) {

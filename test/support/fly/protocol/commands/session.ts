@@ -58,7 +58,9 @@ export const statusCommand: Command = {
     try {
       await target.json('GET', '/api/v1/user');
     } catch (err) {
-      throw new Error(`please login again.\n\ntoken validation failed with error: ${(err as Error).message}`);
+      throw new Error(
+        `please login again.\n\ntoken validation failed with error: ${(err as Error).message}`,
+      );
     }
     ctx.io.println('logged in successfully');
   },
@@ -69,7 +71,10 @@ export const userinfoCommand: Command = {
   flags: [{ long: 'json', kind: 'bool' }],
   async run(ctx) {
     const target = await loadTarget(ctx);
-    const user = await target.json<{ display_user_id?: string; teams?: Record<string, string[]> }>('GET', '/api/v1/user');
+    const user = await target.json<{ display_user_id?: string; teams?: Record<string, string[]> }>(
+      'GET',
+      '/api/v1/user',
+    );
     if (ctx.flags.bool('json')) {
       ctx.io.println(JSON.stringify(user, null, '  '));
       return;
@@ -77,7 +82,12 @@ export const userinfoCommand: Command = {
     const roles = Object.entries(user.teams ?? {})
       .flatMap(([team, rs]) => rs.map((r) => `${team}/${r}`))
       .sort();
-    renderTable(ctx.io, ['username', 'team/role'], [[user.display_user_id ?? '', roles.join(',')]], ctx.printTableHeaders);
+    renderTable(
+      ctx.io,
+      ['username', 'team/role'],
+      [[user.display_user_id ?? '', roles.join(',')]],
+      ctx.printTableHeaders,
+    );
   },
 };
 

@@ -37,7 +37,10 @@ export function showWarnings(io: FlyIO, warnings: Warning[]): void {
   io.eprintln('');
 }
 
-async function getPipeline(target: Target, ref: PipelineRef): Promise<Record<string, unknown> | null> {
+async function getPipeline(
+  target: Target,
+  ref: PipelineRef,
+): Promise<Record<string, unknown> | null> {
   try {
     return await target.json('GET', PIPELINE, {
       params: { team_name: target.team, pipeline_name: ref.name },
@@ -49,7 +52,13 @@ async function getPipeline(target: Target, ref: PipelineRef): Promise<Record<str
   }
 }
 
-async function saveConfig(target: Target, ref: PipelineRef, version: string, body: string, checkCreds: boolean) {
+async function saveConfig(
+  target: Target,
+  ref: PipelineRef,
+  version: string,
+  body: string,
+  checkCreds: boolean,
+) {
   const query = await instanceVarsQuery(ref);
   if (checkCreds) query.unshift(['check_creds', '']);
   const res = await target.raw('PUT', CONFIG, {
@@ -169,7 +178,10 @@ async function run(ctx: CommandContext): Promise<void> {
     io.println('configuration updated');
   } else {
     const query = encodeQuery(await instanceVarsQuery(ref));
-    const path = buildPath('/teams/:team/pipelines/:pipeline', { team: target.team, pipeline: ref.name });
+    const path = buildPath('/teams/:team/pipelines/:pipeline', {
+      team: target.team,
+      pipeline: ref.name,
+    });
     io.println('pipeline created!');
     io.println(`you can view your pipeline here: ${target.url}${path}${query ? `?${query}` : ''}`);
   }

@@ -17,7 +17,11 @@ function str(value: unknown): string {
 }
 
 /** Opens the build's event stream; errors of the first connection surface here. */
-export async function openBuildEvents(target: Target, buildId: string, retryMs = 1000): Promise<EventSource> {
+export async function openBuildEvents(
+  target: Target,
+  buildId: string,
+  retryMs = 1000,
+): Promise<EventSource> {
   const source = new EventSource(
     (lastId) =>
       target.stream(
@@ -32,7 +36,11 @@ export async function openBuildEvents(target: Target, buildId: string, retryMs =
   return source;
 }
 
-export async function renderBuild(io: FlyIO, source: EventSource, opts: RenderOptions = {}): Promise<number> {
+export async function renderBuild(
+  io: FlyIO,
+  source: EventSource,
+  opts: RenderOptions = {},
+): Promise<number> {
   let exitStatus = 0;
   for (;;) {
     let event;
@@ -43,7 +51,8 @@ export async function renderBuild(io: FlyIO, source: EventSource, opts: RenderOp
       if (event === null) return exitStatus;
     } catch (err) {
       if (err instanceof GoPanic) throw err;
-      if (opts.ignoreEventParsingErrors && err instanceof EventParseError && err.skippable) continue;
+      if (opts.ignoreEventParsingErrors && err instanceof EventParseError && err.skippable)
+        continue;
       io.println(`failed to parse next event: ${(err as Error).message}`);
       return 255;
     }
@@ -60,10 +69,14 @@ export async function renderBuild(io: FlyIO, source: EventSource, opts: RenderOp
         io.print(`${BOLD}selected worker:${RESET} ${str(d.selected_worker)}\n`);
         break;
       case 'streaming-volume':
-        io.print(`${BOLD}streaming volume${RESET} ${str(d.volume)} ${BOLD}from worker${RESET} ${str(d.source_worker)}\n`);
+        io.print(
+          `${BOLD}streaming volume${RESET} ${str(d.volume)} ${BOLD}from worker${RESET} ${str(d.source_worker)}\n`,
+        );
         break;
       case 'waiting-for-streamed-volume':
-        io.print(`${BOLD}waiting for volume${RESET} ${str(d.volume)} ${BOLD}to be streamed by another step${RESET}\n`);
+        io.print(
+          `${BOLD}waiting for volume${RESET} ${str(d.volume)} ${BOLD}to be streamed by another step${RESET}\n`,
+        );
         break;
       case 'initialize-check':
         io.print(`${BOLD}initializing check:${RESET} ${str(d.name)}\n`);
@@ -72,7 +85,8 @@ export async function renderBuild(io: FlyIO, source: EventSource, opts: RenderOp
         io.print(`${BOLD}initializing${RESET}\n`);
         break;
       case 'start-task': {
-        const run = ((d.config ?? {}) as Record<string, unknown>).run as Record<string, unknown> | undefined;
+        const run = ((d.config ?? {}) as Record<string, unknown>).run as
+          Record<string, unknown> | undefined;
         const args = Array.isArray(run?.args) ? (run.args as unknown[]).map(String) : [];
         io.print(`${BOLD}running ${[str(run?.path), ...args].join(' ')}${RESET}\n`);
         break;
