@@ -1,0 +1,112 @@
+// `jetbridge quickstart`: every service in one process, with an embedded PostgreSQL, the in-process
+// bus and kubesim unless real ones are named.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { startTracing, stopTracing } from '@jetbridge/telemetry';
+import {
+  addArtifactsFlags,
+  addNatsFlags,
+  addPodExecutorFlags,
+  addPostgresFlags,
+  addReaperFlags,
+  addWebFlags,
+  option,
+} from '../flags.ts';
+import { startEmbeddedPostgres } from '../embedded-postgres.ts';
+import {
+  createRegistry,
+  newLogger,
+  openBus,
+  openDatabase,
+  postgresSettings,
+  startArtifactsService,
+  startPodExecutorService,
+  startReaperService,
+  startWebService,
+  stopOnSignals,
+  type Flags,
+  type Stoppable,
+} from '../runtime.ts';
+
+export function defaultDataDir(): string {
+  if (process.env.JETBRIDGE_DATA_DIR) return resolve(process.env.JETBRIDGE_DATA_DIR);
+  // As root the embedded Postgres runs as another user, who must be able to reach the folder.
+  if (process.getuid?.() === 0) return '/var/lib/jetbridge';
+  return join(homedir(), '.local', 'share', 'jetbridge');
+}
+
+export function quickstartCommand(): Command {
+  const cmd = new Command('quickstart').description(
+    'every service in one process: embedded Postgres, in-process bus, kubesim',
+  );
+  addWebFlags(cmd);
+  addPostgresFlags(cmd);
+  addNatsFlags(cmd, false);
+  addPodExecutorFlags(cmd);
+  addReaperFlags(cmd);
+  addArtifactsFlags(cmd);
+  cmd
+    .addOption(option('--data-dir <path>', 'where the quickstart keeps its data', defaultDataDir()))
+    .addOption(option('--kubernetes-namespace <namespace>', 'namespace of step pods', 'default'))
+    .addOption(option('--kubernetes-kubeconfig <path>', 'a real cluster to run steps on'))
+    .addOption(option('--log-level <level>', 'debug, info, warn or error', 'info'));
+  return cmd.action(async (flags: Flags, command: Command) => {
+    const given = (name: string) => !['default', undefined].includes(command.getOptionValueSource(name));
+    const dataDir = resolve(String(flags.dataDir));
+    const logger = newLogger('quickstart', flags);
+    startTracing('jetbridge-quickstart');
+    const parts: Stoppable[] = [{ stop: stopTracing }];
+
+    let settings = postgresSettings(flags);
+    if (!given('postgresHost') && !given('postgresPort')) {
+      const pg = await startEmbeddedPostgres(dataDir, logger);
+      parts.push(pg);
+      settings = { ...pg.settings, database: String(flags.postgresDatabase ?? 'atc') };
+    }
+
+    if (!flags.kubernetesKubeconfig) {
+      const { startKubesim } = await import('@jetbridge/kubesim');
+      const sim = await startKubesim({
+        dataDir: join(dataDir, 'kubesim'),
+        namespace: String(flags.kubernetesNamespace),
+        claims: [flags.kubernetesCachePvc, flags.kubernetesArtifactStoreClaim].filter(
+          (c): c is string => typeof c === 'string' && c !== '',
+        ),
+        logger: logger.child({ component: 'kubesim' }),
+      });
+      parts.push({ stop: () => sim.close() });
+      flags.kubernetesKubeconfig = sim.kubeconfigPath;
+    }
+    if (!given('artifactStoreDir')) flags.artifactStoreDir = join(dataDir, 'artifacts');
+    if (!given('addLocalUser')) flags.addLocalUser = ['test:test'];
+    if (!given('mainTeamLocalUser')) flags.mainTeamLocalUser = ['test'];
+
+    const registry = createRegistry('jetbridge');
+    const db = await openDatabase(settings, logger);
+    parts.push({ stop: () => db.close() });
+    const bus = await openBus(flags, logger, 'quickstart');
+    parts.push({ stop: () => bus.close() });
+
+    parts.push(await startArtifactsService(flags, { db, bus, logger: logger.child({ component: 'artifacts' }), registry }));
+    parts.push(await startPodExecutorService(flags, { bus, logger: logger.child({ component: 'pod-executor' }), registry }));
+    parts.push(await startReaperService(flags, { db, logger: logger.child({ component: 'reaper' }), registry }));
+    const web = await startWebService(flags, { db, bus, logger: logger.child({ component: 'web' }), registry });
+    parts.push(web);
+
+    const url = String(flags.externalUrl ?? `http://localhost:${web.port}`).replace(/\/+$/, '');
+    const user = (flags.addLocalUser as string[])[0]?.split(':') ?? ['test', 'test'];
+    process.stdout.write(
+      [
+        '',
+        `JetBridge is running at ${url}`,
+        `  data:     ${dataDir}`,
+        `  log in:   fly -t local login -c ${url} -u ${user[0]} -p ${user.slice(1).join(':')}`,
+        `  kubectl:  export KUBECONFIG=${String(flags.kubernetesKubeconfig)}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+    await stopOnSignals(logger, parts);
+  });
+}

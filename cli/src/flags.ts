@@ -1,0 +1,138 @@
+// The flags every command shares. Names and environment variables follow Concourse's
+// (`--postgres-host` / `CONCOURSE_POSTGRES_HOST`), so an existing deployment's settings carry over.
+import { Option, type Command } from 'commander';
+import { parseDuration } from './durations.ts';
+
+export function envName(flag: string): string {
+  return `CONCOURSE_${flag.replace(/^--/, '').replaceAll('-', '_').toUpperCase()}`;
+}
+
+/** An option whose value may also come from its CONCOURSE_* environment variable. */
+export function option(flags: string, description: string, defaultValue?: string): Option {
+  const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
+  const opt = new Option(flags, description).env(envName(long));
+  return defaultValue === undefined ? opt : opt.default(defaultValue);
+}
+
+export function repeatable(flags: string, description: string): Option {
+  const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!;
+  return new Option(flags, description)
+    .env(envName(long))
+    .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .default([]);
+}
+
+export function addPostgresFlags(cmd: Command): Command {
+  return cmd
+    .addOption(option('--postgres-host <host>', 'Postgres host', '127.0.0.1'))
+    .addOption(option('--postgres-port <port>', 'Postgres port', '5432'))
+    .addOption(option('--postgres-user <user>', 'Postgres user', 'postgres'))
+    .addOption(option('--postgres-password <password>', 'Postgres password'))
+    .addOption(option('--postgres-database <name>', 'Postgres database', 'atc'));
+}
+
+export function addNatsFlags(cmd: Command, required: boolean): Command {
+  const opt = option(
+    '--nats-url <url>',
+    required ? 'NATS server with JetStream' : 'NATS server with JetStream (default: in-process bus)',
+  );
+  return cmd.addOption(required ? opt.default('nats://127.0.0.1:4222') : opt);
+}
+
+export function addCommonFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      option('--log-level <level>', 'debug, info, warn or error', 'info').choices([
+        'debug',
+        'info',
+        'warn',
+        'error',
+      ]),
+    )
+    .addOption(option('--metrics-bind-port <port>', 'port of /metrics for this service'));
+}
+
+export function addKubernetesClusterFlags(cmd: Command, namespaceRequired = true): Command {
+  const ns = option(
+    '--kubernetes-namespace <namespace>',
+    'namespace of step pods; enables the Kubernetes backend',
+  );
+  return cmd
+    .addOption(namespaceRequired ? ns.makeOptionMandatory() : ns.default('default'))
+    .addOption(
+      option(
+        '--kubernetes-kubeconfig <path>',
+        'kubeconfig of the cluster; without it the in-cluster service account is used',
+      ),
+    );
+}
+
+export function addPodExecutorFlags(cmd: Command): Command {
+  return cmd
+    .addOption(option('--kubernetes-pod-startup-timeout <duration>', 'max time to reach Running', '5m'))
+    .addOption(option('--kubernetes-cache-pvc <claim>', 'claim for the shared task cache'))
+    .addOption(option('--kubernetes-artifact-store-claim <claim>', 'claim for artifact passing'))
+    .addOption(
+      option(
+        '--kubernetes-artifact-helper-image <image>',
+        'init and sidecar image; needs tar',
+        'alpine:latest',
+      ),
+    )
+    .addOption(repeatable('--kubernetes-image-pull-secret <secret>', 'pull secret of step pods'))
+    .addOption(option('--kubernetes-service-account <name>', 'service account of step pods'))
+    .addOption(
+      option('--kubernetes-image-registry-prefix <prefix>', 'registry for custom resource type images'),
+    )
+    .addOption(option('--kubernetes-image-registry-secret <secret>', 'pull secret for that registry'))
+    .addOption(option('--max-in-flight-steps <n>', 'steps one executor runs at once', '32'));
+}
+
+export function addWebFlags(cmd: Command): Command {
+  return cmd
+    .addOption(option('--bind-ip <ip>', 'address the web server listens on', '0.0.0.0'))
+    .addOption(option('--bind-port <port>', 'port the web server listens on', '8080'))
+    .addOption(option('--external-url <url>', 'URL users reach JetBridge at'))
+    .addOption(option('--cluster-name <name>', 'name shown in the UI'))
+    .addOption(
+      repeatable('--add-local-user <user:password>', 'local user (plain or bcrypt password)'),
+    )
+    .addOption(repeatable('--main-team-local-user <user>', 'local user who owns the main team'))
+    .addOption(option('--auth-duration <duration>', 'lifetime of access tokens', '24h'))
+    .addOption(option('--build-lease <duration>', 'how long a replica owns a build without renewing', '30s'));
+}
+
+export function addReaperFlags(cmd: Command): Command {
+  return cmd
+    .addOption(option('--gc-interval <duration>', 'interval of garbage collection sweeps', '30s'))
+    .addOption(
+      option(
+        '--gc-hijack-grace-period <duration>',
+        'how long finished step pods are kept for fly intercept',
+        '5m',
+      ),
+    );
+}
+
+export function addArtifactsFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      option('--artifact-store-dir <path>', 'where the artifact store claim is mounted', '/artifacts'),
+    )
+    .addOption(option('--artifacts-bind-port <port>', 'port of the artifact service', '7788'))
+    .addOption(option('--max-artifact-size <bytes>', 'largest accepted upload', `${10 * 1024 ** 3}`));
+}
+
+export function duration(value: string, flag: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new Error(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+export function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: expected a whole number, got "${value}"`);
+  return n;
+}
