@@ -1,0 +1,79 @@
+// The Kubernetes websocket channel protocol for one exec: stdin on channel 0, stdout 1, stderr 2,
+// the exit status on 3, resize on 4 (ignored), and in v5 the close-stdin signal [255, 0].
+import type { ChildProcess } from 'node:child_process';
+import type { WebSocket } from 'ws';
+
+export const supportedProtocols = [
+  'v5.channel.k8s.io',
+  'v4.channel.k8s.io',
+  'v3.channel.k8s.io',
+  'v2.channel.k8s.io',
+  'channel.k8s.io',
+];
+
+const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
+
+// How long output of a background child may keep the pipes open after the command itself exited.
+const outputDrainMs = 1000;
+
+function statusMessage(exitCode: number): object {
+  if (exitCode === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `command terminated with non-zero exit code: error executing command, exit code ${exitCode}`,
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
+  };
+}
+
+function frame(id: number, data: Buffer | string): Buffer {
+  const body = typeof data === 'string' ? Buffer.from(data) : data;
+  return Buffer.concat([Buffer.from([id]), body]);
+}
+
+export function runChannelSession(
+  ws: WebSocket,
+  protocol: string,
+  child: ChildProcess,
+  exitCodeOf: (code: number | null, signal: NodeJS.Signals | null) => number,
+): void {
+  const send = (id: number, data: Buffer | string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(frame(id, data));
+  };
+  const endStdin = (): void => {
+    if (child.stdin && !child.stdin.writableEnded) child.stdin.end();
+  };
+  child.stdin?.on('error', () => {});
+
+  ws.on('message', (data: Buffer) => {
+    const id = data[0];
+    if (id === channel.stdin) child.stdin?.write(data.subarray(1));
+    else if (id === channel.close && data[1] === channel.stdin && protocol === 'v5.channel.k8s.io') endStdin();
+  });
+  ws.on('close', endStdin);
+  ws.on('error', endStdin);
+
+  child.stdout?.on('data', (chunk: Buffer) => send(channel.stdout, chunk));
+  child.stderr?.on('data', (chunk: Buffer) => send(channel.stderr, chunk));
+
+  let isClosed = false;
+  child.on('close', () => {
+    isClosed = true;
+  });
+  child.on('exit', (code, signal) => {
+    const exitCode = exitCodeOf(code, signal);
+    const finish = (): void => {
+      clearTimeout(timer);
+      if (protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io') {
+        send(channel.error, JSON.stringify(statusMessage(exitCode)));
+      } else if (exitCode !== 0) {
+        send(channel.error, `command terminated with non-zero exit code: ${exitCode}`);
+      }
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    };
+    const timer = setTimeout(finish, outputDrainMs);
+    if (isClosed) finish();
+    else child.once('close', finish);
+  });
+}

@@ -1,0 +1,41 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImageCatalog, repositoryOf } from './images.ts';
+
+describe('image catalog', () => {
+  it('normalises registry, library prefix, tag and digest away', () => {
+    assert.equal(repositoryOf('docker.io/library/alpine:3.20'), 'alpine');
+    assert.equal(repositoryOf('library/busybox'), 'busybox');
+    assert.equal(repositoryOf('registry.local:5000/concourse/mock-resource:1'), 'concourse/mock-resource');
+    assert.equal(repositoryOf(`ubuntu@sha256:${'a'.repeat(64)}`), 'ubuntu');
+  });
+
+  it('rejects references with capitals or spaces', () => {
+    assert.equal(repositoryOf('Ubuntu'), undefined);
+    assert.equal(repositoryOf('my image'), undefined);
+    assert.equal(repositoryOf('MyOrg/app'), undefined);
+  });
+
+  it('maps alpine and busybox to the busybox root and unknown images to the host', () => {
+    const catalog = new ImageCatalog();
+    assert.deepEqual(catalog.lookup('alpine:latest'), { ok: true, spec: { kind: 'busybox' } });
+    assert.deepEqual(catalog.lookup('docker.io/busybox'), { ok: true, spec: { kind: 'busybox' } });
+    assert.deepEqual(catalog.lookup('golang:1.22'), { ok: true, spec: { kind: 'host' } });
+    assert.deepEqual(catalog.lookup('example/does-not-exist:1'), {
+      ok: true,
+      spec: { kind: 'unpullable' },
+    });
+    assert.deepEqual(catalog.lookup('Bad Image'), { ok: false, reason: 'InvalidImageName' });
+  });
+
+  it('gives resource images the project resource scripts', () => {
+    const lookup = new ImageCatalog().lookup('concourse/time-resource:latest');
+    assert.ok(lookup.ok && lookup.spec.kind === 'host');
+    assert.match(String(lookup.ok && 'resourceDir' in lookup.spec && lookup.spec.resourceDir), /tools\/time-resource\/bin$/);
+  });
+
+  it('lets extra entries override the built-in ones', () => {
+    const catalog = new ImageCatalog({ 'my/image': { kind: 'unpullable' } });
+    assert.deepEqual(catalog.lookup('my/image:2'), { ok: true, spec: { kind: 'unpullable' } });
+  });
+});

@@ -1,0 +1,72 @@
+// The image catalog: images are never pulled, the catalog says which root filesystem an image gets.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ImageSpec =
+  // the host's own filesystem, optionally with a resource implementation at /opt/resource
+  | { kind: 'host'; resourceDir?: string }
+  // a root whose only tools are busybox applets, like alpine or busybox images
+  | { kind: 'busybox' }
+  // pulling fails the way a kubelet reports a missing image
+  | { kind: 'unpullable' };
+
+export type ImageLookup = { ok: true; spec: ImageSpec } | { ok: false; reason: 'InvalidImageName' };
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export const builtInImages: Record<string, ImageSpec> = {
+  busybox: { kind: 'busybox' },
+  alpine: { kind: 'busybox' },
+  'concourse/mock-resource': { kind: 'host', resourceDir: join(repoRoot, 'tools/mock-resource/bin') },
+  'concourse/time-resource': { kind: 'host', resourceDir: join(repoRoot, 'tools/time-resource/bin') },
+};
+
+const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const pathPattern = new RegExp(`^${component}(?:/${component})*$`);
+const domainPattern = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?$/;
+const tagPattern = /^[\w][\w.-]{0,127}$/;
+const digestPattern = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+// Splits a reference into its repository path (without registry, docker.io/library prefixes, tag
+// or digest); undefined when the reference is not valid.
+export function repositoryOf(image: string): string | undefined {
+  let rest = image;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    if (!digestPattern.test(rest.slice(at + 1))) return undefined;
+    rest = rest.slice(0, at);
+  }
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    if (!tagPattern.test(rest.slice(colon + 1))) return undefined;
+    rest = rest.slice(0, colon);
+  }
+  const firstSlash = rest.indexOf('/');
+  const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
+  if (firstSlash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!domainPattern.test(first)) return undefined;
+    rest = rest.slice(firstSlash + 1);
+  }
+  if (!pathPattern.test(rest)) return undefined;
+  return rest.startsWith('library/') ? rest.slice('library/'.length) : rest;
+}
+
+export class ImageCatalog {
+  #entries: Record<string, ImageSpec>;
+
+  constructor(extra: Record<string, ImageSpec> = {}) {
+    this.#entries = { ...builtInImages, ...extra };
+  }
+
+  lookup(image: string): ImageLookup {
+    const repository = repositoryOf(image.trim() === image ? image : ' ');
+    if (!repository) return { ok: false, reason: 'InvalidImageName' };
+    const spec = this.#entries[image] ?? this.#entries[repository];
+    if (spec) return { ok: true, spec };
+    if (repository.includes('does-not-exist') || repository.includes('unpullable')) {
+      return { ok: true, spec: { kind: 'unpullable' } };
+    }
+    return { ok: true, spec: { kind: 'host' } };
+  }
+}

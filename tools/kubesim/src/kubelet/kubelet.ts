@@ -1,0 +1,302 @@
+// Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
+// reporting phases, conditions and container states into the store; deletion with a grace period.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../logger.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { KubeObject } from '../store/types.ts';
+import { badRequest } from '../server/status-error.ts';
+import { ensureBusyboxRoot, type BusyboxRoot } from './busybox-root.ts';
+import { ContainerLog } from './container-log.ts';
+import { prepareContainer, type ContainerLaunch } from './container-setup.ts';
+import { recordPodEvent, type PodEvent } from './events.ts';
+import type { ImageCatalog } from './images.ts';
+import { admitPod } from './admission.ts';
+import type { Container, PodSpec } from './pod-types.ts';
+import { now, setCondition, setContainerState, statusOf, type ContainerKind } from './pod-status.ts';
+import { exitCodeOf, killGroup, terminateGroup } from './process-group.ts';
+import { bwrapPath } from './sandbox.ts';
+import { pullImage } from './image-pull.ts';
+
+export interface KubeletOptions {
+  dataDir: string;
+  catalog: ImageCatalog;
+  claims: string[];
+  capacity: { cpu: number; memory: number };
+  logger: Logger;
+}
+
+interface PodRuntime {
+  namespace: string;
+  name: string;
+  dir: string;
+  launches: Map<string, ContainerLaunch>;
+  logs: Map<string, ContainerLog>;
+  processes: Set<ChildProcess>;
+  isStopping: boolean;
+  killTimer: NodeJS.Timeout | undefined;
+}
+
+export class Kubelet {
+  #store: ObjectStore;
+  #options: KubeletOptions;
+  #pods = new Map<string, PodRuntime>();
+  #busybox: BusyboxRoot | undefined;
+
+  constructor(store: ObjectStore, options: KubeletOptions) {
+    this.#store = store;
+    this.#options = options;
+  }
+
+  #key(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+  }
+
+  #runtime(namespace: string, name: string): PodRuntime | undefined {
+    return this.#pods.get(this.#key(namespace, name));
+  }
+
+  #busyboxRoot = (): BusyboxRoot => (this.#busybox ??= ensureBusyboxRoot(this.#options.dataDir));
+
+  #update(rt: PodRuntime, mutate: (pod: KubeObject) => void): KubeObject | undefined {
+    if (!this.#pods.has(this.#key(rt.namespace, rt.name))) return undefined;
+    return this.#store.update('pods', rt.namespace, rt.name, mutate);
+  }
+
+  #event(rt: PodRuntime, event: PodEvent): void {
+    const pod = this.#store.find('pods', rt.namespace, rt.name);
+    if (pod) recordPodEvent(this.#store, pod, event);
+  }
+
+  startPod(pod: KubeObject): void {
+    const namespace = pod.metadata.namespace ?? 'default';
+    const rt: PodRuntime = {
+      namespace,
+      name: pod.metadata.name,
+      dir: join(this.#options.dataDir, 'pods', `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`),
+      launches: new Map(),
+      logs: new Map(),
+      processes: new Set(),
+      isStopping: false,
+      killTimer: undefined,
+    };
+    this.#pods.set(this.#key(namespace, pod.metadata.name), rt);
+    this.#run(rt, pod).catch((error: unknown) => {
+      this.#options.logger.error({ err: error, pod: rt.name }, 'pod-lifecycle-failed');
+    });
+  }
+
+  async #run(rt: PodRuntime, pod: KubeObject): Promise<void> {
+    const spec = pod.spec as PodSpec;
+    const admission = admitPod(spec, this.#options.claims, this.#options.capacity);
+    if (admission) {
+      this.#update(rt, (p) => setCondition(p, 'PodScheduled', false, 'Unschedulable', admission));
+      this.#event(rt, { type: 'Warning', reason: 'FailedScheduling', message: admission, component: 'default-scheduler' });
+      return;
+    }
+
+    const initContainers = spec.initContainers ?? [];
+    this.#update(rt, (p) => {
+      (p.spec as PodSpec).nodeName = 'kubesim';
+      Object.assign(statusOf(p), { hostIP: '127.0.0.1', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], startTime: now(), qosClass: 'BestEffort' });
+      setCondition(p, 'PodScheduled', true);
+      setCondition(p, 'Initialized', initContainers.length === 0, initContainers.length ? 'ContainersNotInitialized' : undefined);
+      setCondition(p, 'Ready', false, 'ContainersNotReady');
+      setCondition(p, 'ContainersReady', false, 'ContainersNotReady');
+      for (const c of initContainers) setContainerState(p, 'init', c, { waiting: { reason: 'PodInitializing' } });
+      const reason = initContainers.length ? 'PodInitializing' : 'ContainerCreating';
+      for (const c of spec.containers) setContainerState(p, 'main', c, { waiting: { reason } });
+    });
+    this.#event(rt, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${rt.namespace}/${rt.name} to kubesim`, component: 'default-scheduler' });
+    mkdirSync(rt.dir, { recursive: true });
+
+    for (const container of initContainers) {
+      if (!(await this.#prepare(rt, 'init', container))) return;
+      const exitCode = await this.#startContainer(rt, 'init', container);
+      if (exitCode !== 0) {
+        this.#update(rt, (p) => {
+          statusOf(p).phase = 'Failed';
+          setCondition(p, 'Initialized', false, 'ContainersNotInitialized');
+        });
+        return;
+      }
+    }
+    if (initContainers.length > 0) this.#update(rt, (p) => setCondition(p, 'Initialized', true));
+
+    for (const container of spec.containers) {
+      if (!(await this.#prepare(rt, 'main', container))) return;
+    }
+    const exits = spec.containers.map((c) => this.#startContainer(rt, 'main', c));
+    this.#update(rt, (p) => {
+      if (rt.isStopping) return;
+      statusOf(p).phase = 'Running';
+      setCondition(p, 'ContainersReady', true);
+      setCondition(p, 'Ready', true);
+    });
+    const codes = await Promise.all(exits);
+    this.#update(rt, (p) => {
+      statusOf(p).phase = codes.every((c) => c === 0) ? 'Succeeded' : 'Failed';
+      setCondition(p, 'ContainersReady', false, 'PodCompleted');
+      setCondition(p, 'Ready', false, 'PodCompleted');
+    });
+  }
+
+  async #prepare(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<boolean> {
+    if (rt.isStopping) return false;
+    const image = await pullImage(this.#options.catalog, container.image, {
+      report: (event) => this.#event(rt, { ...event, fieldPath: `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${container.name}}` }),
+      wait: (reason, message) => this.#update(rt, (p) => setContainerState(p, kind, container, { waiting: { reason, message } })),
+      isCancelled: () => rt.isStopping,
+    });
+    if (!image) return false;
+    try {
+      const pod = this.#store.get('pods', rt.namespace, rt.name);
+      rt.launches.set(container.name, prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, this.#busyboxRoot));
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#update(rt, (p) => setContainerState(p, kind, container, { waiting: { reason: 'CreateContainerConfigError', message } }));
+      this.#event(rt, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+      return false;
+    }
+  }
+
+  #startContainer(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<number> {
+    const launch = rt.launches.get(container.name)!;
+    const log = new ContainerLog();
+    rt.logs.set(container.name, log);
+    const child = spawn(bwrapPath, [...launch.args, '--', ...launch.command], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: launch.env,
+    });
+    rt.processes.add(child);
+    child.stdout!.on('data', (chunk: Buffer) => log.append(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => log.append(chunk));
+
+    const containerID = `kubesim://${rt.name}-${container.name}-${child.pid}`;
+    const startedAt = now();
+    this.#event(rt, { type: 'Normal', reason: 'Created', message: `Created container ${container.name}` });
+    this.#update(rt, (p) => setContainerState(p, kind, container, { running: { startedAt } }, containerID));
+    this.#event(rt, { type: 'Normal', reason: 'Started', message: `Started container ${container.name}` });
+    this.#options.logger.debug({ pod: rt.name, container: container.name, pid: child.pid }, 'container-started');
+
+    return new Promise((resolve) => {
+      child.on('close', (code, signal) => {
+        const exitCode = exitCodeOf(code, signal);
+        rt.processes.delete(child);
+        log.close();
+        this.#update(rt, (p) => {
+          const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), containerID };
+          setContainerState(p, kind, container, { terminated }, containerID);
+        });
+        resolve(exitCode);
+        this.#finishIfStopped(rt);
+      });
+    });
+  }
+
+  // The launch of a running container, for an exec that must see the same volumes and root.
+  execLaunch(namespace: string, name: string, containerName: string | undefined): { launch: ContainerLaunch; container: string } {
+    const pod = this.#store.get('pods', namespace, name);
+    const rt = this.#runtime(namespace, name);
+    const phase = statusOf(pod).phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    }
+    const spec = pod.spec as PodSpec;
+    const container = containerName ?? spec.containers[0]!.name;
+    if (!spec.containers.some((c) => c.name === container)) {
+      throw badRequest(`container ${container} is not valid for pod ${name}`);
+    }
+    const launch = rt?.launches.get(container);
+    if (!rt || !launch || phase !== 'Running') {
+      throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
+    }
+    return { launch, container };
+  }
+
+  trackProcess(namespace: string, name: string, child: ChildProcess): void {
+    const rt = this.#runtime(namespace, name);
+    if (!rt) return;
+    rt.processes.add(child);
+    child.on('close', () => {
+      rt.processes.delete(child);
+      this.#finishIfStopped(rt);
+    });
+  }
+
+  containerLog(namespace: string, name: string, container: string): ContainerLog | undefined {
+    return this.#runtime(namespace, name)?.logs.get(container);
+  }
+
+  deletePod(namespace: string, name: string, graceSeconds: number | undefined): KubeObject {
+    const pod = this.#store.get('pods', namespace, name);
+    const rt = this.#runtime(namespace, name);
+    const grace = graceSeconds ?? (pod.spec as PodSpec).terminationGracePeriodSeconds ?? 30;
+    if (!rt || rt.processes.size === 0) {
+      if (rt) rt.isStopping = true;
+      return this.#finish(namespace, name);
+    }
+    if (rt.isStopping && grace > 0) return pod;
+
+    rt.isStopping = true;
+    const updated = this.#update(rt, (p) => {
+      p.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      p.metadata.deletionGracePeriodSeconds = grace;
+    })!;
+    for (const container of rt.launches.keys()) {
+      this.#event(rt, { type: 'Normal', reason: 'Killing', message: `Stopping container ${container}` });
+    }
+    clearTimeout(rt.killTimer);
+    if (grace === 0) {
+      this.#killAll(rt);
+    } else {
+      for (const child of rt.processes) if (child.pid) terminateGroup(child.pid);
+      rt.killTimer = setTimeout(() => this.#killAll(rt), grace * 1000);
+      rt.killTimer.unref();
+    }
+    return updated;
+  }
+
+  // Kills the pod's processes from outside, as an OOM kill or a crashed node would.
+  killPod(namespace: string, name: string): void {
+    const rt = this.#runtime(namespace, name);
+    if (rt) this.#killAll(rt);
+  }
+
+  #killAll(rt: PodRuntime): void {
+    for (const child of rt.processes) if (child.pid) killGroup(child.pid);
+  }
+
+  #finishIfStopped(rt: PodRuntime): void {
+    if (rt.isStopping && rt.processes.size === 0 && this.#pods.has(this.#key(rt.namespace, rt.name))) {
+      this.#finish(rt.namespace, rt.name);
+    }
+  }
+
+  #finish(namespace: string, name: string): KubeObject {
+    const rt = this.#runtime(namespace, name);
+    if (rt) clearTimeout(rt.killTimer);
+    this.#pods.delete(this.#key(namespace, name));
+    const removed = this.#store.remove('pods', namespace, name);
+    if (rt) rmSync(rt.dir, { recursive: true, force: true });
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    for (const rt of this.#pods.values()) {
+      rt.isStopping = true;
+      for (const child of rt.processes) {
+        if (child.exitCode === null && child.signalCode === null) {
+          closing.push(new Promise((resolve) => child.once('close', resolve)));
+        }
+      }
+      this.#killAll(rt);
+    }
+    await Promise.all(closing);
+  }
+}
+

@@ -1,0 +1,86 @@
+// bwrap command lines: one mount namespace per container (and per exec) with the pod's volumes.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BusyboxRoot } from './busybox-root.ts';
+
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface SandboxSpec {
+  // a per-container directory that becomes the writable root, shared by the container and its execs
+  containerRoot: string;
+  root: { kind: 'host'; resourceDir?: string } | { kind: 'busybox'; busybox: BusyboxRoot };
+  mounts: Mount[];
+  workingDir?: string;
+  hostname: string;
+}
+
+export const bwrapPath = '/usr/bin/bwrap';
+
+// Host entries a container never sees from the host: it gets its own, or they are mounted fresh.
+const privateTopLevel = new Set(['proc', 'dev', 'sys', 'tmp', 'root', 'run', 'lost+found']);
+
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}
+
+// Binds the host tree read-only, descending into a directory only where a mount target is missing
+// on the host, so that bwrap creates mount points in the container root instead of on the host.
+// Host symlinks are recreated in the container root itself (not with bwrap --symlink, which
+// fails when an earlier sandbox of the same container already made them).
+function hostBinds(dir: string, targets: string[], containerRoot: string, args: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (dir === '/' && privateTopLevel.has(entry.name)) continue;
+    if (entry.isSymbolicLink()) {
+      copySymlink(path, join(containerRoot, path));
+    } else if (entry.isDirectory()) {
+      if (targets.some((t) => isUnder(t, path) && !existsSync(t))) {
+        mkdirSync(join(containerRoot, path), { recursive: true });
+        hostBinds(path, targets, containerRoot, args);
+      } else {
+        args.push('--ro-bind', path, path);
+      }
+    } else if (entry.isFile()) {
+      args.push('--ro-bind', path, path);
+    }
+  }
+}
+
+function copySymlink(source: string, copy: string): void {
+  try {
+    lstatSync(copy);
+    return;
+  } catch {
+    symlinkSync(readlinkSync(source), copy);
+  }
+}
+
+export function sandboxArgs(spec: SandboxSpec): string[] {
+  const args = ['--die-with-parent', '--unshare-pid', '--unshare-uts', '--unshare-ipc'];
+  args.push('--hostname', spec.hostname, '--bind', spec.containerRoot, '/');
+
+  const targets = spec.mounts.map((m) => m.target);
+  if (spec.workingDir) targets.push(spec.workingDir);
+  if (spec.root.kind === 'host' && spec.root.resourceDir) targets.push('/opt/resource');
+
+  if (spec.root.kind === 'host') {
+    hostBinds('/', targets, spec.containerRoot, args);
+    args.push('--ro-bind', '/sys', '/sys');
+    if (spec.root.resourceDir) args.push('--ro-bind', spec.root.resourceDir, '/opt/resource');
+  } else {
+    const { root, libraryDirs } = spec.root.busybox;
+    for (const dir of ['bin', 'sbin', 'usr', 'etc']) args.push('--ro-bind', join(root, dir), `/${dir}`);
+    for (const dir of libraryDirs) args.push('--ro-bind', dir, dir);
+  }
+  args.push('--proc', '/proc', '--dev', '/dev');
+
+  for (const mount of spec.mounts) {
+    args.push(mount.readOnly ? '--ro-bind' : '--bind', mount.source, mount.target);
+  }
+  if (spec.workingDir) args.push('--dir', spec.workingDir, '--chdir', spec.workingDir);
+  return args;
+}

@@ -1,0 +1,74 @@
+// Streams watch events as JSON lines, replaying history after a resource version first.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { KubeObject, StoredEvent } from '../store/types.ts';
+import { StatusError, badRequest } from './status-error.ts';
+
+export interface WatchQuery {
+  resource: string;
+  namespace: string | undefined;
+  matches: (object: KubeObject) => boolean;
+  resourceVersion: string | null;
+  timeoutSeconds: number | undefined;
+}
+
+function inScope(query: WatchQuery, object: KubeObject): boolean {
+  return query.namespace === undefined || object.metadata.namespace === query.namespace;
+}
+
+// What a watcher with a selector sees: objects entering or leaving the selection are ADDED/DELETED.
+function translate(query: WatchQuery, event: StoredEvent): { type: string; object: KubeObject } | undefined {
+  if (event.resource !== query.resource || !inScope(query, event.object)) return undefined;
+  const isMatch = query.matches(event.object);
+  const wasMatch = event.previous !== undefined && query.matches(event.previous);
+  if (event.type === 'ADDED') return isMatch ? { type: 'ADDED', object: event.object } : undefined;
+  if (event.type === 'DELETED') return wasMatch ? { type: 'DELETED', object: event.object } : undefined;
+  if (isMatch && wasMatch) return { type: 'MODIFIED', object: event.object };
+  if (isMatch) return { type: 'ADDED', object: event.object };
+  if (wasMatch) return { type: 'DELETED', object: event.object };
+  return undefined;
+}
+
+export function streamWatch(req: IncomingMessage, res: ServerResponse, store: ObjectStore, query: WatchQuery): void {
+  const rv = query.resourceVersion;
+  const isFromNow = rv === null || rv === '' || rv === '0';
+  const fromVersion = isFromNow ? Number(store.resourceVersion) : Number(rv);
+  if (!Number.isInteger(fromVersion)) throw badRequest(`invalid resource version "${rv}"`);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+  const write = (type: string, object: unknown): void => {
+    res.write(`${JSON.stringify({ type, object })}\n`);
+  };
+
+  let subscription: ReturnType<ObjectStore['subscribe']>;
+  try {
+    subscription = store.subscribe(fromVersion, (event) => {
+      const out = translate(query, event);
+      if (out) write(out.type, out.object);
+    });
+  } catch (error) {
+    if (!(error instanceof StatusError)) throw error;
+    write('ERROR', error.toStatus());
+    res.end();
+    return;
+  }
+
+  if (isFromNow) {
+    for (const object of store.list(query.resource, query.namespace)) {
+      if (query.matches(object)) write('ADDED', object);
+    }
+  }
+  for (const event of subscription.replay) {
+    const out = translate(query, event);
+    if (out) write(out.type, out.object);
+  }
+
+  const timer =
+    query.timeoutSeconds !== undefined ? setTimeout(() => res.end(), query.timeoutSeconds * 1000) : undefined;
+  const stop = (): void => {
+    clearTimeout(timer);
+    subscription.unsubscribe();
+  };
+  req.on('close', stop);
+  res.on('close', stop);
+}
