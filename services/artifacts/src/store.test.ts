@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { createRegistry } from '@jetbridge/telemetry';
+import { createArtifactsApp } from './http.ts';
+import { ArtifactStore, ArtifactTooLargeError, InvalidArtifactKeyError } from './store.ts';
+
+describe('artifact store', () => {
+  let dir: string;
+  let store: ArtifactStore;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jb-artifacts-'));
+    store = new ArtifactStore(dir, 1024);
+    await store.init();
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('stores a tar under its key and streams it back byte for byte', async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 13, 10]);
+    await store.put('abc123', Readable.from([bytes]));
+    const chunks: Buffer[] = [];
+    for await (const c of store.read('abc123')) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), bytes);
+  });
+
+  it('rejects an upload over the size limit and leaves nothing half-written', async () => {
+    await assert.rejects(store.put('big', Readable.from([Buffer.alloc(2048)])), ArtifactTooLargeError);
+    assert.equal(await store.exists('big'), false);
+    assert.deepEqual(await readdir(join(dir, 'incoming')), []);
+  });
+
+  it('leaves nothing visible when the upload stream fails midway', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(10));
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    await assert.rejects(store.put('cut', failing), /connection reset/);
+    assert.equal(await store.exists('cut'), false);
+  });
+
+  it('refuses keys that could escape the store', () => {
+    for (const key of ['../x', 'a/b', '', '.hidden', 'A B']) {
+      assert.throws(() => store.pathOf(key), InvalidArtifactKeyError);
+    }
+  });
+
+  it('serves uploads and downloads over HTTP with a 413 past the limit', async () => {
+    const app = createArtifactsApp(store, createRegistry('artifacts-test'));
+    const put = await app.request('/artifacts/h1', { method: 'PUT', body: 'hello' });
+    assert.equal(put.status, 201);
+    const get = await app.request('/artifacts/h1');
+    assert.equal(await get.text(), 'hello');
+    const tooBig = await app.request('/artifacts/h2', { method: 'PUT', body: 'x'.repeat(4096) });
+    assert.equal(tooBig.status, 413);
+    assert.equal((await app.request('/artifacts/missing')).status, 404);
+    assert.equal((await app.request('/artifacts/h1', { method: 'DELETE' })).status, 204);
+    assert.equal(await readFile(join(dir, 'tars', 'h1.tar')).catch(() => null), null);
+  });
+});
