@@ -19,7 +19,10 @@ describe('bug cases', () => {
     );
     const { errors } = validatePipeline(config);
     assert.equal(errors.length, 1);
-    assert.match(errors[0]!, /jobs\.sp\.plan\.do\[1\]\.set_pipeline\(\): identifier cannot be an empty string/);
+    assert.match(
+      errors[0]!,
+      /jobs\.sp\.plan\.do\[1\]\.set_pipeline\(\): identifier cannot be an empty string/,
+    );
     assert.match(errors[0]!, /jobs\.sp\.plan\[1\]\.set_pipeline/);
   });
 
@@ -51,7 +54,8 @@ describe('bug cases', () => {
   });
 
   it('treats quoted and unquoted whole-value vars as the same config and keeps the type', () => {
-    const base = 'resources:\n- name: tracker\n  type: tracker\n  source:\n    token: ((tracker-token))\n';
+    const base =
+      'resources:\n- name: tracker\n  type: tracker\n  source:\n    token: ((tracker-token))\n';
     const jobs = 'jobs:\n- name: j\n  plan: [{get: tracker}]\n';
     const plain = parsePipeline(`${base}    project_id: ((tracker-project-id))\n${jobs}`);
     const quoted = parsePipeline(`${base}    project_id: "((tracker-project-id))"\n${jobs}`);
@@ -62,14 +66,18 @@ describe('bug cases', () => {
     assert.equal(resolveVars('id-((tracker-project-id))', lookup), 'id-1234567');
 
     const evaluated = parsePipeline(
-      interpolateTemplate(`${base}    project_id: "((tracker-project-id))"\n${jobs}`, { 'tracker-project-id': 1234567 }),
+      interpolateTemplate(`${base}    project_id: "((tracker-project-id))"\n${jobs}`, {
+        'tracker-project-id': 1234567,
+      }),
     );
     assert.equal(evaluated.resources![0]!.source!.project_id, 1234567);
   });
 
   it('gives names with % and other URL characters an identifier warning, not a crash', () => {
     for (const name of ['100%-coverage', 'a+b', 'a/b', 'a&b', 'a?b', 'a#b', 'a b']) {
-      const config = parsePipeline(`jobs:\n- name: ${JSON.stringify(name)}\n  plan: [{task: t, file: f}]\n`);
+      const config = parsePipeline(
+        `jobs:\n- name: ${JSON.stringify(name)}\n  plan: [{task: t, file: f}]\n`,
+      );
       const { errors, warnings } = validatePipeline(config);
       assert.deepEqual(errors, [], name);
       assert.equal(warnings[0]?.type, 'invalid_identifier', name);
@@ -89,7 +97,10 @@ describe('bug cases', () => {
   plan: [{task: t, config: {platform: linux, image_resource: {type: registry-image, source: {repository: busybox}}, run: {path: "true"}}}]
 `;
     const config = parsePipeline(Buffer.from(yaml, 'utf8'));
-    assert.deepEqual(config.jobs!.map((j) => j.name), ['freshen-🐋', 'ＡＡＡＡ']);
+    assert.deepEqual(
+      config.jobs!.map((j) => j.name),
+      ['freshen-🐋', 'ＡＡＡＡ'],
+    );
     const { errors, warnings } = validatePipeline(config);
     assert.deepEqual(errors, []);
     assert.equal(warnings.length, 2);

@@ -7,14 +7,18 @@ const job = 'jobs:\n- name: j\n  plan:\n  - get: r\n';
 
 describe('parsePipeline', () => {
   it('reads yes/no/on/off as YAML 1.1 booleans', () => {
-    const c = parsePipeline(`${job}    trigger: yes\nresources:\n- name: r\n  type: t\n  public: on\n  source: {a: no, b: off, c: "yes"}\n`);
+    const c = parsePipeline(
+      `${job}    trigger: yes\nresources:\n- name: r\n  type: t\n  public: on\n  source: {a: no, b: off, c: "yes"}\n`,
+    );
     assert.equal(c.jobs![0]!.plan[0]!.trigger, true);
     assert.equal(c.resources![0]!.public, true);
     assert.deepEqual(c.resources![0]!.source, { a: false, b: false, c: 'yes' });
   });
 
   it('keeps timestamps and h:m values as strings like go-yaml v2', () => {
-    const c = parsePipeline(`${job}resources:\n- name: r\n  type: t\n  source: {d: 2001-12-14, t: 12:30, o: 0755}\n`);
+    const c = parsePipeline(
+      `${job}resources:\n- name: r\n  type: t\n  source: {d: 2001-12-14, t: 12:30, o: 0755}\n`,
+    );
     assert.deepEqual(c.resources![0]!.source, { d: '2001-12-14', t: '12:30', o: 493 });
   });
 
@@ -45,10 +49,9 @@ describe('parsePipeline', () => {
   });
 
   it('rejects unknown keys below the top level with their path', () => {
-    assert.throws(
-      () => parsePipeline(`${job}resources:\n- name: r\n  type: t\n  sauce: {}\n`),
-      { message: 'malformed config: resources[0]: unknown field "sauce"' },
-    );
+    assert.throws(() => parsePipeline(`${job}resources:\n- name: r\n  type: t\n  sauce: {}\n`), {
+      message: 'malformed config: resources[0]: unknown field "sauce"',
+    });
   });
 
   it('rejects a field of the wrong type', () => {
@@ -69,8 +72,9 @@ describe('parsePipeline', () => {
   });
 
   it('rejects a step that only has modifiers', () => {
-    assert.throws(() => parsePipeline('jobs:\n- name: j\n  plan:\n  - {attempts: 2}\n'), (e: unknown) =>
-      /no core step type declared/.test((e as Error).message),
+    assert.throws(
+      () => parsePipeline('jobs:\n- name: j\n  plan:\n  - {attempts: 2}\n'),
+      (e: unknown) => /no core step type declared/.test((e as Error).message),
     );
   });
 

@@ -13,15 +13,21 @@ describe('instance vars in query strings', () => {
 
   it('flattens nested maps and quotes segments with special characters', () => {
     const q = instanceVarsToQuery({ a: { 'b.c': true, d: [1, 2] } });
-    assert.deepEqual([...q.entries()], [
-      ['vars.a."b.c"', 'true'],
-      ['vars.a.d', '[1,2]'],
-    ]);
+    assert.deepEqual(
+      [...q.entries()],
+      [
+        ['vars.a."b.c"', 'true'],
+        ['vars.a.d', '[1,2]'],
+      ],
+    );
   });
 
   it('round-trips through the query string', () => {
     const iv = { branch: 'main', nested: { 'x y': 1, deep: { z: null } }, list: ['a'] };
-    assert.deepEqual(instanceVarsFromQuery(new URLSearchParams(instanceVarsToQuery(iv).toString())), iv);
+    assert.deepEqual(
+      instanceVarsFromQuery(new URLSearchParams(instanceVarsToQuery(iv).toString())),
+      iv,
+    );
   });
 
   it('accepts a whole object in vars and merges patches', () => {
@@ -34,6 +40,9 @@ describe('instance vars in query strings', () => {
   });
 
   it('throws on values that are not JSON', () => {
-    assert.throws(() => instanceVarsFromQuery(new URLSearchParams('vars.a=nope')), MalformedInstanceVarsError);
+    assert.throws(
+      () => instanceVarsFromQuery(new URLSearchParams('vars.a=nope')),
+      MalformedInstanceVarsError,
+    );
   });
 });

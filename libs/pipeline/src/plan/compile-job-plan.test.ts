@@ -18,7 +18,9 @@ describe('compileJobPlan', () => {
   });
 
   it('plans gets with the base type image and the chosen version', () => {
-    const plan = compile(`${res}jobs:\n- name: j\n  plan: [{get: r, params: {depth: 1}}]\n`, 'j', { r: { ref: 'abc' } });
+    const plan = compile(`${res}jobs:\n- name: j\n  plan: [{get: r, params: {depth: 1}}]\n`, 'j', {
+      r: { ref: 'abc' },
+    });
     assert.deepEqual(plan, {
       id: '2',
       do: [
@@ -39,7 +41,9 @@ describe('compileJobPlan', () => {
   });
 
   it('follows a put with a get of the put version unless no_get', () => {
-    const plan = compile(`${res}jobs:\n- name: j\n  plan:\n  - {put: r, get_params: {x: 1}}\n  - {put: r, no_get: true}\n`);
+    const plan = compile(
+      `${res}jobs:\n- name: j\n  plan:\n  - {put: r, get_params: {x: 1}}\n  - {put: r, no_get: true}\n`,
+    );
     const hook = plan.do![0]!.on_success!;
     assert.equal(hook.step.put!.name, 'r');
     assert.equal(hook.on_success!.get!.version_from, hook.step.id);
@@ -51,7 +55,10 @@ describe('compileJobPlan', () => {
     const plan = compile(`${res}jobs:\n- name: j\n  plan: [{get: r, attempts: 3}]\n`);
     const retry = plan.do![0]!.retry!;
     assert.equal(retry.length, 3);
-    assert.deepEqual(retry.map((p) => p.attempts), [[1], [2], [3]]);
+    assert.deepEqual(
+      retry.map((p) => p.attempts),
+      [[1], [2], [3]],
+    );
     assert.equal(new Set(retry.map((p) => p.id)).size, 3);
   });
 
@@ -99,11 +106,16 @@ describe('compileJobPlan', () => {
   });
 
   it('throws for an unknown job', () => {
-    assert.throws(() => compile(`${res}jobs:\n- name: j\n  plan: [{get: r}]\n`, 'nope'), UnknownJobError);
+    assert.throws(
+      () => compile(`${res}jobs:\n- name: j\n  plan: [{get: r}]\n`, 'nope'),
+      UnknownJobError,
+    );
   });
 
   it('hides sources and params in the public plan', () => {
-    const plan = compile(`${res}jobs:\n- name: j\n  plan: [{get: r}, {task: t, file: f, params: {S: secret}}]\n`);
+    const plan = compile(
+      `${res}jobs:\n- name: j\n  plan: [{get: r}, {task: t, file: f, params: {S: secret}}]\n`,
+    );
     const text = JSON.stringify(toPublicPlan(plan));
     assert.ok(!text.includes('secret'));
     assert.ok(!text.includes('"uri"'));

@@ -88,7 +88,9 @@ class Planner {
       case 'across':
         return this.node({
           across: defined({
-            vars: node.vars.map((v) => defined({ name: v.var, values: v.values, max_in_flight: v.max_in_flight })),
+            vars: node.vars.map((v) =>
+              defined({ name: v.var, values: v.values, max_in_flight: v.max_in_flight }),
+            ),
             substep_template: JSON.stringify(this.plan(node.step)),
             fail_fast: node.failFast || undefined,
           }),
@@ -177,7 +179,11 @@ class Planner {
     const step = leaf.config;
     const resource = this.resource(step.resource ?? leaf.name);
     const id = this.opts.nextId();
-    const tags = step.tags?.length ? step.tags : resource.tags?.length ? resource.tags : this.stepTags(step);
+    const tags = step.tags?.length
+      ? step.tags
+      : resource.tags?.length
+        ? resource.tags
+        : this.stepTags(step);
     const pinned = typeof step.version === 'object' ? step.version : resource.version;
     const get: GetPlan = defined({
       name: leaf.name,
@@ -198,7 +204,11 @@ class Planner {
   private planPut(leaf: Leaf): Plan {
     const step = leaf.config;
     const resource = this.resource(step.resource ?? leaf.name);
-    const tags = step.tags?.length ? step.tags : resource.tags?.length ? resource.tags : this.stepTags(step);
+    const tags = step.tags?.length
+      ? step.tags
+      : resource.tags?.length
+        ? resource.tags
+        : this.stepTags(step);
     const types = this.config.resource_types ?? [];
     const putId = this.opts.nextId();
     const put: PutPlan = defined({

@@ -10,8 +10,19 @@ const JOB_HOOKS_INNERMOST_FIRST: readonly HookKey[] = [
   'ensure',
 ];
 
-/** `path` is the job's config path, e.g. `jobs[2]`. */
+/** Trees hold no paths, so one per job object serves every caller; configs are not mutated. */
+const trees = new WeakMap<JobConfig, StepNode>();
+
+/** `path` is the job's config path, e.g. `jobs[2]`, used in parse errors. */
 export function jobStepTree(job: JobConfig, path: string): StepNode {
+  const cached = trees.get(job);
+  if (cached) return cached;
+  const tree = buildTree(job, path);
+  trees.set(job, tree);
+  return tree;
+}
+
+function buildTree(job: JobConfig, path: string): StepNode {
   const plan = (job.plan ?? []) as StepConfig[];
   let node: StepNode = {
     kind: 'do',

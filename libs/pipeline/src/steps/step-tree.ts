@@ -107,14 +107,16 @@ function asStep(value: unknown, path: string): StepConfig {
 
 function parseSteps(value: unknown, kind: string, path: string): StepNode[] {
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) malformed(kind, path, `expected a list of steps, got ${kindOf(value)}`);
+  if (!Array.isArray(value))
+    malformed(kind, path, `expected a list of steps, got ${kindOf(value)}`);
   return value.map((s, i) => parseStep(s, `${path}[${i}]`));
 }
 
 function parseName(step: StepConfig, key: string, path: string): string {
   const name = step[key];
   if (name === null || name === undefined) return '';
-  if (typeof name !== 'string') malformed(key, path, `${key} must be a string, got ${kindOf(name)}`);
+  if (typeof name !== 'string')
+    malformed(key, path, `${key} must be a string, got ${kindOf(name)}`);
   return name;
 }
 
@@ -220,11 +222,17 @@ function parseAcrossVars(value: unknown, path: string): AcrossVarConfig[] {
 }
 
 /** Wraps `inner` in the modifiers of `step`, innermost last in parse order. */
-function wrapModifiers(step: StepConfig, inner: StepNode, path: string, used: Set<string>): StepNode {
+function wrapModifiers(
+  step: StepConfig,
+  inner: StepNode,
+  path: string,
+  used: Set<string>,
+): StepNode {
   let node = inner;
   if ('attempts' in step) {
     used.add('attempts');
-    if (!Number.isInteger(step.attempts)) malformed('attempts', path, 'attempts must be an integer');
+    if (!Number.isInteger(step.attempts))
+      malformed('attempts', path, 'attempts must be an integer');
     node = { kind: 'retry', step: node, attempts: step.attempts! };
   }
   if ('across' in step) {

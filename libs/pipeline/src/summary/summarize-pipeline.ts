@@ -75,7 +75,11 @@ function groupJobs(jobGlobs: string[], jobs: JobConfig[]): string[] {
   return names;
 }
 
-function summarizeJob(job: JobConfig, index: number, groups: PipelineSummary['groups']): JobSummary {
+function summarizeJob(
+  job: JobConfig,
+  index: number,
+  groups: PipelineSummary['groups'],
+): JobSummary {
   const inputs: JobInputSummary[] = [];
   const outputs: Array<{ name: string; resource: string }> = [];
   forEachLeaf(jobStepTree(job, `jobs[${index}]`), (leaf) => {

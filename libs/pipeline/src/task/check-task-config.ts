@@ -52,7 +52,12 @@ export function checkTaskConfig(value: unknown, path: string): string[] {
 
   const unknown = Object.keys(config).filter((k) => !(k in FIELDS));
   if (unknown.length > 0) {
-    errors.push(`unknown fields [${unknown.sort().map((k) => JSON.stringify(k)).join(' ')}]`);
+    errors.push(
+      `unknown fields [${unknown
+        .sort()
+        .map((k) => JSON.stringify(k))
+        .join(' ')}]`,
+    );
   }
 
   for (const [key, shape] of Object.entries(FIELDS)) {

@@ -15,7 +15,10 @@ describe('validateIdentifier', () => {
   });
 
   it('returns an error for an empty name', () => {
-    assert.equal(validateIdentifier('', 'jobs[0]'), 'jobs[0]: identifier cannot be an empty string');
+    assert.equal(
+      validateIdentifier('', 'jobs[0]'),
+      'jobs[0]: identifier cannot be an empty string',
+    );
   });
 
   it('warns when the name does not start with a lowercase letter or number', () => {
@@ -30,13 +33,25 @@ describe('validateIdentifier', () => {
   });
 
   it('warns with the first illegal character, emoji included', () => {
-    assert.equal(warning('some thing'), "pipeline: 'some thing' is not a valid identifier: illegal character ' '");
-    assert.equal(warning('freshen-🐋'), "pipeline: 'freshen-🐋' is not a valid identifier: illegal character '🐋'");
-    assert.equal(warning('100%-coverage'), "pipeline: '100%-coverage' is not a valid identifier: illegal character '%'");
+    assert.equal(
+      warning('some thing'),
+      "pipeline: 'some thing' is not a valid identifier: illegal character ' '",
+    );
+    assert.equal(
+      warning('freshen-🐋'),
+      "pipeline: 'freshen-🐋' is not a valid identifier: illegal character '🐋'",
+    );
+    assert.equal(
+      warning('100%-coverage'),
+      "pipeline: '100%-coverage' is not a valid identifier: illegal character '%'",
+    );
   });
 
   it('warns when the name is only digits', () => {
-    assert.equal(warning('123'), "pipeline: '123' is not a valid identifier: cannot be just numbers");
+    assert.equal(
+      warning('123'),
+      "pipeline: '123' is not a valid identifier: cannot be just numbers",
+    );
   });
 
   it('types the result as an invalid_identifier warning', () => {
@@ -44,6 +59,9 @@ describe('validateIdentifier', () => {
   });
 
   it('skips names built from across vars', () => {
-    assert.equal(validateIdentifier('running-((.:name))', 'jobs.j.plan.do[0].across.task(x)'), null);
+    assert.equal(
+      validateIdentifier('running-((.:name))', 'jobs.j.plan.do[0].across.task(x)'),
+      null,
+    );
   });
 });

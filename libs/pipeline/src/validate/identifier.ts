@@ -26,10 +26,7 @@ function reasonInvalid(value: string): string | null {
  * a warning for a value the rule does not like, or null. `context` prefixes the message
  * (e.g. `jobs.build.plan.do[0].get(repo)` or `pipeline`).
  */
-export function validateIdentifier(
-  value: string,
-  context: string,
-): ConfigWarning | string | null {
+export function validateIdentifier(value: string, context: string): ConfigWarning | string | null {
   if (value === '') return `${context}: identifier cannot be an empty string`;
   if (context.includes('.across') && HAS_VAR.test(value)) return null;
   const reason = reasonInvalid(value);

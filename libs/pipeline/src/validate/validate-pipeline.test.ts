@@ -23,8 +23,12 @@ describe('validatePipeline', () => {
   });
 
   it('reports unknown step fields with the step context', () => {
-    const { errors } = validate(`${res}jobs:\n- name: j\n  plan:\n  - {get: r, bogus: 1, extra: 2}\n`);
-    assert.deepEqual(errors, ['invalid jobs:\n\tjobs.j.plan.do[0]: unknown fields ["bogus" "extra"]\n']);
+    const { errors } = validate(
+      `${res}jobs:\n- name: j\n  plan:\n  - {get: r, bogus: 1, extra: 2}\n`,
+    );
+    assert.deepEqual(errors, [
+      'invalid jobs:\n\tjobs.j.plan.do[0]: unknown fields ["bogus" "extra"]\n',
+    ]);
   });
 
   it('reports an unknown resource in a get and a put', () => {
@@ -38,7 +42,10 @@ describe('validatePipeline', () => {
     const { errors } = validate(
       `${res}- name: s\n  type: t\njobs:\n- name: a\n  plan: [{get: s}]\n- name: b\n  plan: [{get: r, passed: [a, zz]}]\n`,
     );
-    assert.match(errors[0]!, /jobs\.b\.plan\.do\[0\]\.get\(r\)\.passed: job 'a' does not interact with resource 'r'/);
+    assert.match(
+      errors[0]!,
+      /jobs\.b\.plan\.do\[0\]\.get\(r\)\.passed: job 'a' does not interact with resource 'r'/,
+    );
     assert.match(errors[0]!, /jobs\.b\.plan\.do\[0\]\.get\(r\)\.passed: unknown job 'zz'/);
   });
 
@@ -49,7 +56,10 @@ describe('validatePipeline', () => {
 
   it('requires exactly one of file and config on a task', () => {
     const { errors } = validate('jobs:\n- name: j\n  plan: [{task: t}]\n');
-    assert.match(errors[0]!, /jobs\.j\.plan\.do\[0\]\.task\(t\): must specify either `file:` or `config:`/);
+    assert.match(
+      errors[0]!,
+      /jobs\.j\.plan\.do\[0\]\.task\(t\): must specify either `file:` or `config:`/,
+    );
   });
 
   it('reports task config problems under .config', () => {
@@ -59,7 +69,9 @@ describe('validatePipeline', () => {
     const lines = errors[0]!.split('\n');
     assert.ok(lines.includes('\tjobs.j.plan.do[0].task(t).config: unknown fields ["color"]'));
     assert.ok(lines.includes("\tjobs.j.plan.do[0].task(t).config: missing 'platform'"));
-    assert.ok(lines.includes('\tjobs.j.plan.do[0].task(t).config:   input in position 0 is missing a name'));
+    assert.ok(
+      lines.includes('\tjobs.j.plan.do[0].task(t).config:   input in position 0 is missing a name'),
+    );
   });
 
   it('rejects invalid timeouts and non-positive attempts', () => {
@@ -75,7 +87,9 @@ describe('validatePipeline', () => {
       'jobs:\n- name: j\n  plan:\n  - {load_var: v, file: f}\n  - {load_var: v, file: f}\n  - across: [{var: v, values: [1]}]\n    load_var: w\n    file: f\n',
     );
     assert.match(errors[0]!, /jobs\.j\.plan\.do\[1\]\.load_var\(v\): repeated var name/);
-    assert.ok(warnings.some((w) => w.type === 'var_shadowed' && /shadows local var 'v'/.test(w.message)));
+    assert.ok(
+      warnings.some((w) => w.type === 'var_shadowed' && /shadows local var 'v'/.test(w.message)),
+    );
   });
 
   it('requires every job to be in a group when groups exist', () => {
@@ -86,8 +100,12 @@ describe('validatePipeline', () => {
   });
 
   it('reports duplicate names', () => {
-    const { errors } = validate(`${res}- name: r\n  type: t\njobs:\n- name: j\n  plan: [{get: r}]\n`);
-    assert.deepEqual(errors, ["invalid resources:\n\tresources[0] and resources[1] have the same name ('r')\n"]);
+    const { errors } = validate(
+      `${res}- name: r\n  type: t\njobs:\n- name: j\n  plan: [{get: r}]\n`,
+    );
+    assert.deepEqual(errors, [
+      "invalid resources:\n\tresources[0] and resources[1] have the same name ('r')\n",
+    ]);
   });
 
   it('detects cycles through passed constraints', () => {
@@ -98,21 +116,30 @@ describe('validatePipeline', () => {
   });
 
   it('warns that build_logs_to_retain is deprecated', () => {
-    const { warnings } = validate(`${res}jobs:\n- name: j\n  build_logs_to_retain: 5\n  plan: [{get: r}]\n`);
-    assert.deepEqual(warnings.map((w) => w.type), ['deprecated_field']);
+    const { warnings } = validate(
+      `${res}jobs:\n- name: j\n  build_logs_to_retain: 5\n  plan: [{get: r}]\n`,
+    );
+    assert.deepEqual(
+      warnings.map((w) => w.type),
+      ['deprecated_field'],
+    );
   });
 
   it('rejects unsupported var source types', () => {
     const { errors } = validate(
       `${res}var_sources: [{name: v, type: nope}]\njobs:\n- name: j\n  plan: [{get: r}]\n`,
     );
-    assert.deepEqual(errors, ['invalid variable sources:\n\tunknown credential manager type: nope\n']);
+    assert.deepEqual(errors, [
+      'invalid variable sources:\n\tunknown credential manager type: nope\n',
+    ]);
   });
 
   it('rejects a background image with another scheme', () => {
     const { errors } = validate(
       `${res}display: {background_image: 'ftp://x/y.png'}\njobs:\n- name: j\n  plan: [{get: r}]\n`,
     );
-    assert.deepEqual(errors, ['invalid display config:\n\tbackground_image scheme must be either http, https or relative\n']);
+    assert.deepEqual(errors, [
+      'invalid display config:\n\tbackground_image scheme must be either http, https or relative\n',
+    ]);
   });
 });

@@ -65,7 +65,9 @@ export function validateGroups(c: PipelineConfig): SectionResult {
 
   for (const [name, count] of counts) {
     if (count > 1) {
-      result.errors.push(`group '${name}' appears ${count} times. Duplicate names are not allowed.`);
+      result.errors.push(
+        `group '${name}' appears ${count} times. Duplicate names are not allowed.`,
+      );
     }
   }
   if ((c.groups ?? []).length > 0) {
@@ -123,7 +125,10 @@ export function validateVarSources(c: PipelineConfig): SectionResult {
   const names = new Set<string>();
   (c.var_sources ?? []).forEach((vs, i) => {
     const name = vs.name ?? '';
-    const check = validateIdentifier(name, name === '' ? `var_sources[${i}]` : `var_sources.${name}`);
+    const check = validateIdentifier(
+      name,
+      name === '' ? `var_sources[${i}]` : `var_sources.${name}`,
+    );
     if (check !== null && typeof check !== 'string') result.warnings.push(check);
     if (!KNOWN_CREDENTIAL_MANAGERS.has(vs.type)) {
       result.errors.push(`unknown credential manager type: ${vs.type}`);

@@ -11,7 +11,10 @@ import { parseVarRef } from './var-ref.ts';
 
 describe('vars', () => {
   it('keeps the type of a var that is the whole value', () => {
-    const out = resolveVars({ n: '((n))', b: '((b))', l: '((l))' }, lookupIn({ n: 1234567, b: true, l: [1] }));
+    const out = resolveVars(
+      { n: '((n))', b: '((b))', l: '((l))' },
+      lookupIn({ n: 1234567, b: true, l: [1] }),
+    );
     assert.deepEqual(out, { n: 1234567, b: true, l: [1] });
   });
 
@@ -32,18 +35,32 @@ describe('vars', () => {
   });
 
   it('parses var sources, local vars and quoted fields', () => {
-    assert.deepEqual(parseVarRef('vault:secret.key'), { source: 'vault', path: 'secret', fields: ['key'] });
-    assert.deepEqual(parseVarRef('.:version.hello'), { source: '.', path: 'version', fields: ['hello'] });
+    assert.deepEqual(parseVarRef('vault:secret.key'), {
+      source: 'vault',
+      path: 'secret',
+      fields: ['key'],
+    });
+    assert.deepEqual(parseVarRef('.:version.hello'), {
+      source: '.',
+      path: 'version',
+      fields: ['hello'],
+    });
     assert.deepEqual(parseVarRef('a."b.c"'), { path: 'a', fields: ['b.c'] });
   });
 
   it('does not treat shell arithmetic with spaces as a var', () => {
     assert.equal(resolveVars('$(( a / 2 ))', lookupIn({ a: 1 })), '$(( a / 2 ))');
-    assert.equal(resolveVars('$((a/2))', () => ({ found: true, value: 'X' })), '$X');
+    assert.equal(
+      resolveVars('$((a/2))', () => ({ found: true, value: 'X' })),
+      '$X',
+    );
   });
 
   it('leaves local vars for run time when interpolating a template', () => {
-    const text = interpolateTemplate('jobs:\n- name: ((first))-job\n  plan: [{task: "((.:x))"}]\n', { first: 'a' });
+    const text = interpolateTemplate(
+      'jobs:\n- name: ((first))-job\n  plan: [{task: "((.:x))"}]\n',
+      { first: 'a' },
+    );
     const config = parsePipeline(text);
     assert.equal(config.jobs![0]!.name, 'a-job');
     assert.equal(config.jobs![0]!.plan[0]!.task, '((.:x))');
