@@ -36,7 +36,14 @@ export function addNatsFlags(cmd: Command, required: boolean): Command {
     '--nats-url <url>',
     required ? 'NATS server with JetStream' : 'NATS server with JetStream (default: in-process bus)',
   );
-  return cmd.addOption(required ? opt.default('nats://127.0.0.1:4222') : opt);
+  return cmd
+    .addOption(required ? opt.default('nats://127.0.0.1:4222') : opt)
+    .addOption(
+      option(
+        '--nats-namespace <prefix>',
+        'prefix of subjects and streams, so several installations can share one NATS server',
+      ),
+    );
 }
 
 export function addCommonFlags(cmd: Command): Command {

@@ -65,6 +65,7 @@ export async function openDatabase(settings: PostgresSettings, logger: Logger): 
 export async function openBus(flags: Flags, logger: Logger, name: string): Promise<Bus> {
   return connectBus({
     natsUrl: str(flags.natsUrl),
+    namespace: str(flags.natsNamespace),
     name,
     onInvalid: (subject, err) =>
       logger.warn({ subject, err: (err as Error).message }, 'invalid-bus-message-dropped'),
