@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { followCommand, parseProbe, probeCommand, startCommand } from './supervisor.ts';
+
+// Runs the scripts with busybox as the only tools on PATH, as in an alpine or busybox image.
+let root: string;
+let bin: string;
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'jb-supervisor-'));
+  bin = join(root, 'bin');
+  mkdirSync(bin);
+  for (const applet of execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n')) {
+    if (applet) symlinkSync('/bin/busybox', join(bin, applet));
+  }
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+function run(command: string[], stdin = ''): Promise<Run> {
+  const [, ...rest] = command;
+  const child = spawn(join(bin, 'sh'), rest, { env: { PATH: bin }, cwd: root });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stdin.on('error', () => {});
+  child.stdin.end(stdin);
+  return new Promise((resolve) => {
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }),
+    );
+  });
+}
+
+function newState(): string {
+  const dir = mkdtempSync(join(root, 'state-'));
+  return dir;
+}
+
+describe('supervisor under busybox sh', () => {
+  it('runs the command once, keeping output and exit status in files', async () => {
+    const state = newState();
+    const script = 'printf "a\\rb"; echo err >&2; echo once >> runs; exit 3';
+    const start = startCommand(
+      { dir: state, stdinBytes: 0, token: 't1', path: 'sh', args: ['-c', script] },
+      state,
+    );
+    assert.equal((await run(start)).code, 0);
+    assert.equal((await run(start)).code, 0);
+    assert.equal(readFileSync(join(state, 'stdout'), 'utf8'), 'a\rb');
+    assert.equal(readFileSync(join(state, 'stderr'), 'utf8'), 'err\n');
+    assert.equal(readFileSync(join(state, 'status'), 'utf8'), '3\n');
+    assert.equal(readFileSync(join(state, 'runs'), 'utf8'), 'once\n');
+  });
+
+  it('gives the command its whole stdin', async () => {
+    const state = newState();
+    const input = JSON.stringify({ source: { x: 'y'.repeat(100_000) } });
+    const start = startCommand(
+      { dir: state, stdinBytes: Buffer.byteLength(input), token: 't', path: 'wc', args: ['-c'] },
+      state,
+    );
+    await run(start, input);
+    assert.equal(Number(readFileSync(join(state, 'stdout'), 'utf8').trim()), input.length);
+  });
+
+  it('does not start the command when stdin arrived incomplete', async () => {
+    const state = newState();
+    const start = startCommand(
+      { dir: state, stdinBytes: 10, token: 't', path: 'echo', args: ['ran'] },
+      state,
+    );
+    const result = await run(start, 'short');
+    assert.equal(result.code, 90);
+    assert.equal(existsSync(join(state, 'started')), false);
+  });
+
+  it('streams both files from an offset until the status exists', async () => {
+    const state = newState();
+    const line = 'x'.repeat(200_000);
+    const script = `echo start; head -c 200000 /dev/zero | tr '\\0' x; echo; echo to-stderr >&2; printf "no newline"`;
+    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] }, state));
+    const all = await run(followCommand({ stdout: 0, stderr: 0 }, state));
+    assert.equal(all.code, 0);
+    assert.equal(all.stdout.toString(), `start\n${line}\nno newline`);
+    assert.equal(all.stderr.toString(), 'to-stderr\n');
+    const rest = await run(followCommand({ stdout: 6, stderr: 3 }, state));
+    assert.equal(rest.stdout.toString(), `${line}\nno newline`);
+    assert.equal(rest.stderr.toString(), 'stderr\n');
+  });
+
+  it('follows output while the command is still running', async () => {
+    const state = newState();
+    const script = 'echo one; while [ ! -e go ]; do sleep 0.05; done; echo two';
+    const starting = run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] }, state));
+    const following = run(followCommand({ stdout: 0, stderr: 0 }, state));
+    await run(['sh', '-c', `while [ ! -s ${state}/stdout ]; do sleep 0.05; done; : > ${state}/go`]);
+    await starting;
+    assert.equal((await following).stdout.toString(), 'one\ntwo\n');
+  });
+
+  it('reports a missing shell feature as a plain exit status', async () => {
+    const state = newState();
+    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'no-such-binary', args: [] }, state));
+    assert.equal(readFileSync(join(state, 'status'), 'utf8'), '127\n');
+  });
+
+  it('tells how far an earlier executor got', async () => {
+    const state = newState();
+    assert.deepEqual(parseProbe((await run(probeCommand(state))).stdout.toString()), {
+      hasShell: true,
+      started: false,
+      finished: false,
+    });
+    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'true', args: [] }, state));
+    assert.deepEqual(parseProbe((await run(probeCommand(state))).stdout.toString()), {
+      hasShell: true,
+      started: true,
+      finished: true,
+    });
+  });
+});
