@@ -43,7 +43,7 @@ function listOrWatch(
   const matches = selection(resource, params);
   if (params.get('watch') === 'true' || params.get('watch') === '1') {
     const timeout = params.get('timeoutSeconds');
-    streamWatch(req, res, ctx.store, {
+    streamWatch(res, ctx.store, {
       resource,
       namespace,
       matches,
@@ -71,7 +71,7 @@ async function handlePods(
   params: URLSearchParams,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  if (sub === 'log' && method === 'GET') return streamPodLog(req, res, ctx.store, ctx.kubelet, namespace, name, params);
+  if (sub === 'log' && method === 'GET') return streamPodLog(res, ctx.store, ctx.kubelet, namespace, name, params);
   if (sub === 'exec' || sub === 'attach') throw badRequest('Upgrade request required');
   if (sub !== undefined && sub !== 'status') throw new StatusError('NotFound', 'the server could not find the requested resource');
 

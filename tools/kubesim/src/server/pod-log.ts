@@ -1,12 +1,11 @@
 // GET pods/{name}/log: the container's captured output, whole, tailed or followed.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Kubelet } from '../kubelet/kubelet.ts';
 import type { PodSpec } from '../kubelet/pod-types.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { badRequest } from './status-error.ts';
 
 export function streamPodLog(
-  req: IncomingMessage,
   res: ServerResponse,
   store: ObjectStore,
   kubelet: Kubelet,
@@ -36,6 +35,7 @@ export function streamPodLog(
   if (tailLines !== undefined && !Number.isInteger(tailLines)) throw badRequest('tailLines must be an integer');
 
   res.writeHead(200, { 'Content-Type': 'text/plain' });
+  res.flushHeaders();
   res.write(log.contents(tailLines));
   if (params.get('follow') !== 'true' || log.isClosed) {
     res.end();
@@ -45,6 +45,5 @@ export function streamPodLog(
     (chunk) => res.write(chunk),
     () => res.end(),
   );
-  req.on('close', unfollow);
   res.on('close', unfollow);
 }

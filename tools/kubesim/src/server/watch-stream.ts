@@ -1,5 +1,5 @@
 // Streams watch events as JSON lines, replaying history after a resource version first.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject, StoredEvent } from '../store/types.ts';
 import { StatusError, badRequest } from './status-error.ts';
@@ -29,13 +29,14 @@ function translate(query: WatchQuery, event: StoredEvent): { type: string; objec
   return undefined;
 }
 
-export function streamWatch(req: IncomingMessage, res: ServerResponse, store: ObjectStore, query: WatchQuery): void {
+export function streamWatch(res: ServerResponse, store: ObjectStore, query: WatchQuery): void {
   const rv = query.resourceVersion;
   const isFromNow = rv === null || rv === '' || rv === '0';
   const fromVersion = isFromNow ? Number(store.resourceVersion) : Number(rv);
   if (!Number.isInteger(fromVersion)) throw badRequest(`invalid resource version "${rv}"`);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
   const write = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
@@ -69,6 +70,5 @@ export function streamWatch(req: IncomingMessage, res: ServerResponse, store: Ob
     clearTimeout(timer);
     subscription.unsubscribe();
   };
-  req.on('close', stop);
   res.on('close', stop);
 }
