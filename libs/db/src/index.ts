@@ -6,3 +6,4 @@ export { Wakeups, runOnWakeup } from './wakeups.ts';
 export type { WakeLoopOptions } from './wakeups.ts';
 export { channels } from './channels.ts';
 export { createTestDatabase } from './test-database.ts';
+export type { TestDatabase } from './test-database.ts';
