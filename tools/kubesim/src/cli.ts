@@ -18,7 +18,8 @@ export async function runKubesimCommand(argv: string[], logger?: Logger): Promis
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error('kubesim: --data-dir is required');
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('kubesim: --port must be a port number');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error('kubesim: --port must be a port number');
 
   const kubesim = await startKubesim({
     dataDir,

@@ -1,10 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPhase, runKubectl, sleeperPod, startTestCluster, waitForPod, type TestCluster } from './testing.ts';
+import {
+  isPhase,
+  runKubectl,
+  sleeperPod,
+  startTestCluster,
+  waitForPod,
+  type TestCluster,
+} from './testing.ts';
 
 describe('kubectl against kubesim', () => {
   let cluster: TestCluster;
-  const kubectl = (args: string[], input?: string) => runKubectl(cluster.sim.kubeconfigPath, args, input);
+  const kubectl = (args: string[], input?: string) =>
+    runKubectl(cluster.sim.kubeconfigPath, args, input);
 
   before(async () => {
     cluster = await startTestCluster();
@@ -18,7 +26,13 @@ describe('kubectl against kubesim', () => {
         metadata: { name: 'echoer' },
         spec: {
           restartPolicy: 'Never',
-          containers: [{ name: 'main', image: 'ubuntu', command: ['sh', '-c', 'echo first line; echo second line >&2'] }],
+          containers: [
+            {
+              name: 'main',
+              image: 'ubuntu',
+              command: ['sh', '-c', 'echo first line; echo second line >&2'],
+            },
+          ],
         },
       },
     });
@@ -52,7 +66,10 @@ describe('kubectl against kubesim', () => {
 
   it('delivers stdin to exec -i completely', async () => {
     const input = `${'x'.repeat(200_000)}\nend\n`;
-    const result = await kubectl(['exec', '-i', 'worker-pod', '--', 'sh', '-c', 'wc -c; echo done'], input);
+    const result = await kubectl(
+      ['exec', '-i', 'worker-pod', '--', 'sh', '-c', 'wc -c; echo done'],
+      input,
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${input.length}\ndone\n`);
   });

@@ -37,7 +37,12 @@ export interface Kubesim {
   dropExecStreams(namespace: string, name: string): void;
 }
 
-function seedObjects(store: ObjectStore, namespaces: string[], namespace: string, claims: string[]): void {
+function seedObjects(
+  store: ObjectStore,
+  namespaces: string[],
+  namespace: string,
+  claims: string[],
+): void {
   for (const name of namespaces) {
     store.create('namespaces', {
       apiVersion: 'v1',

@@ -15,7 +15,9 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
-export async function startTestCluster(options: Partial<KubesimOptions> = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: Partial<KubesimOptions> = {},
+): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesim-test-'));
   const sim = await startKubesim({ dataDir, ...options });
   const kc = new KubeConfig();
@@ -39,12 +41,21 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function runKubectl(kubeconfig: string, args: string[], input?: string): Promise<CommandResult> {
+export function runKubectl(
+  kubeconfig: string,
+  args: string[],
+  input?: string,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, ...args],
+      { timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin!.end(input);
     else child.stdin!.end();
   });
@@ -61,7 +72,10 @@ export async function waitForPod(
   let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<V1Pod>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`pod ${name} did not reach the expected state in ${timeoutMs}ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`pod ${name} did not reach the expected state in ${timeoutMs}ms`)),
+        timeoutMs,
+      );
       new Watch(cluster.kc)
         .watch(
           `/api/v1/namespaces/${cluster.namespace}/pods`,
@@ -87,7 +101,11 @@ export function isPhase(...phases: string[]): (pod: V1Pod) => boolean {
   return (pod) => phases.includes(pod.status?.phase ?? '');
 }
 
-export function sleeperPod(name: string, image = 'ubuntu', labels: Record<string, string> = {}): V1Pod {
+export function sleeperPod(
+  name: string,
+  image = 'ubuntu',
+  labels: Record<string, string> = {},
+): V1Pod {
   return {
     metadata: { name, labels },
     spec: {

@@ -49,7 +49,8 @@ export function runChannelSession(
   ws.on('message', (data: Buffer) => {
     const id = data[0];
     if (id === channel.stdin) child.stdin?.write(data.subarray(1));
-    else if (id === channel.close && data[1] === channel.stdin && protocol === 'v5.channel.k8s.io') endStdin();
+    else if (id === channel.close && data[1] === channel.stdin && protocol === 'v5.channel.k8s.io')
+      endStdin();
   });
   ws.on('close', endStdin);
   ws.on('error', endStdin);

@@ -13,9 +13,11 @@ import { runChannelSession, supportedProtocols } from './channel-session.ts';
 const execPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
 export function rejectUpgrade(socket: Duplex, error: unknown): void {
-  const status = error instanceof StatusError ? error : new StatusError('InternalError', String(error));
+  const status =
+    error instanceof StatusError ? error : new StatusError('InternalError', String(error));
   const body = JSON.stringify(status.toStatus());
-  const reason = status.code === 401 ? 'Unauthorized' : status.code === 404 ? 'Not Found' : 'Bad Request';
+  const reason =
+    status.code === 401 ? 'Unauthorized' : status.code === 404 ? 'Not Found' : 'Bad Request';
   socket.end(
     `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -39,7 +41,8 @@ export class ExecUpgrader {
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://kubesim');
     const match = execPath.exec(url.pathname);
-    if (!match) throw new StatusError('NotFound', 'the server could not find the requested resource');
+    if (!match)
+      throw new StatusError('NotFound', 'the server could not find the requested resource');
     const [, namespace, name] = match as unknown as [string, string, string];
     const params = url.searchParams;
     const command = params.getAll('command');
@@ -48,13 +51,22 @@ export class ExecUpgrader {
     if (!supportedProtocols.some((p) => offered.includes(p))) {
       throw badRequest(`unsupported websocket subprotocols: ${offered.join(', ')}`);
     }
-    const { launch, container } = this.#kubelet.execLaunch(namespace, name, params.get('container') ?? undefined);
-    const wants = (flag: string): boolean => params.get(flag) === 'true' || params.get(flag) === '1';
+    const { launch, container } = this.#kubelet.execLaunch(
+      namespace,
+      name,
+      params.get('container') ?? undefined,
+    );
+    const wants = (flag: string): boolean =>
+      params.get(flag) === 'true' || params.get(flag) === '1';
 
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const child = spawn(bwrapPath, [...launch.args, '--', ...command], {
         detached: true,
-        stdio: [wants('stdin') ? 'pipe' : 'ignore', wants('stdout') ? 'pipe' : 'ignore', wants('stderr') ? 'pipe' : 'ignore'],
+        stdio: [
+          wants('stdin') ? 'pipe' : 'ignore',
+          wants('stdout') ? 'pipe' : 'ignore',
+          wants('stderr') ? 'pipe' : 'ignore',
+        ],
         env: launch.env,
       });
       this.#kubelet.trackProcess(namespace, name, child);

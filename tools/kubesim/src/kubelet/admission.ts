@@ -3,7 +3,10 @@ import type { Container, PodSpec } from './pod-types.ts';
 import { parseQuantity } from './quantity.ts';
 
 function requested(containers: Container[], resource: string): number {
-  return containers.reduce((sum, c) => sum + (parseQuantity(c.resources?.requests?.[resource] ?? '0') ?? 0), 0);
+  return containers.reduce(
+    (sum, c) => sum + (parseQuantity(c.resources?.requests?.[resource] ?? '0') ?? 0),
+    0,
+  );
 }
 
 // Returns why the pod cannot be scheduled, or undefined when it fits.
@@ -20,7 +23,10 @@ export function admitPod(
   }
   const insufficient: string[] = [];
   for (const resource of ['cpu', 'memory'] as const) {
-    const need = Math.max(requested(spec.containers, resource), ...(spec.initContainers ?? []).map((c) => requested([c], resource)));
+    const need = Math.max(
+      requested(spec.containers, resource),
+      ...(spec.initContainers ?? []).map((c) => requested([c], resource)),
+    );
     if (need > capacity[resource]) insufficient.push(`1 Insufficient ${resource}`);
   }
   if (insufficient.length === 0) return undefined;

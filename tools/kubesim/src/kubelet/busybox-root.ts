@@ -1,6 +1,14 @@
 // Builds, once per data dir, a root filesystem whose only tools are busybox applets.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const busyboxBinary = '/usr/bin/busybox';
@@ -34,7 +42,10 @@ function populate(root: string): void {
   for (const dir of ['sbin', 'usr/bin', 'usr/sbin', 'usr/local/bin', 'etc']) {
     mkdirSync(join(root, dir), { recursive: true });
   }
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n',
+  );
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
   writeFileSync(join(root, 'etc/hosts'), '127.0.0.1 localhost\n');
 }

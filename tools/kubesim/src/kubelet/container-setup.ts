@@ -35,11 +35,21 @@ function fieldValue(pod: KubeObject, path: string): string {
 }
 
 function expand(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
+  return text.replace(
+    /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+    (whole, name: string) => env[name] ?? whole,
+  );
 }
 
-function containerEnv(pod: KubeObject, container: Container, spec: ImageSpec): Record<string, string> {
-  const path = spec.kind === 'host' && spec.resourceDir ? `${dirname(process.execPath)}:${defaultPath}` : defaultPath;
+function containerEnv(
+  pod: KubeObject,
+  container: Container,
+  spec: ImageSpec,
+): Record<string, string> {
+  const path =
+    spec.kind === 'host' && spec.resourceDir
+      ? `${dirname(process.execPath)}:${defaultPath}`
+      : defaultPath;
   const env: Record<string, string> = { PATH: path, HOSTNAME: pod.metadata.name, HOME: '/root' };
   for (const variable of container.env ?? []) {
     const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
@@ -62,13 +72,17 @@ export function prepareContainer(
 ): ContainerLaunch {
   const podSpec = pod.spec as PodSpec;
   const containerRoot = containerRootDir(podDir, container.name);
-  for (const dir of ['tmp', 'root', 'etc']) mkdirSync(join(containerRoot, dir), { recursive: true });
+  for (const dir of ['tmp', 'root', 'etc'])
+    mkdirSync(join(containerRoot, dir), { recursive: true });
   chmodSync(join(containerRoot, 'tmp'), 0o1777);
 
   const root =
     spec.kind === 'busybox'
       ? { kind: 'busybox' as const, busybox: busybox() }
-      : { kind: 'host' as const, ...(spec.kind === 'host' && spec.resourceDir ? { resourceDir: spec.resourceDir } : {}) };
+      : {
+          kind: 'host' as const,
+          ...(spec.kind === 'host' && spec.resourceDir ? { resourceDir: spec.resourceDir } : {}),
+        };
   const args = sandboxArgs({
     containerRoot,
     root,

@@ -26,7 +26,11 @@ export async function pullImage(
     return undefined;
   }
   if (lookup.spec.kind !== 'unpullable') {
-    reporter.report({ type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine` });
+    reporter.report({
+      type: 'Normal',
+      reason: 'Pulled',
+      message: `Container image "${image}" already present on machine`,
+    });
     return lookup.spec;
   }
 
@@ -38,7 +42,11 @@ export async function pullImage(
   await delay(backOffDelayMs, undefined, { ref: false });
   if (reporter.isCancelled()) return undefined;
   reporter.wait('ImagePullBackOff', `Back-off pulling image "${image}"`);
-  reporter.report({ type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${image}"` });
+  reporter.report({
+    type: 'Normal',
+    reason: 'BackOff',
+    message: `Back-off pulling image "${image}"`,
+  });
   reporter.report({ type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff' });
   return undefined;
 }

@@ -6,7 +6,10 @@ describe('image catalog', () => {
   it('normalises registry, library prefix, tag and digest away', () => {
     assert.equal(repositoryOf('docker.io/library/alpine:3.20'), 'alpine');
     assert.equal(repositoryOf('library/busybox'), 'busybox');
-    assert.equal(repositoryOf('registry.local:5000/concourse/mock-resource:1'), 'concourse/mock-resource');
+    assert.equal(
+      repositoryOf('registry.local:5000/concourse/mock-resource:1'),
+      'concourse/mock-resource',
+    );
     assert.equal(repositoryOf(`ubuntu@sha256:${'a'.repeat(64)}`), 'ubuntu');
   });
 
@@ -31,7 +34,10 @@ describe('image catalog', () => {
   it('gives resource images the project resource scripts', () => {
     const lookup = new ImageCatalog().lookup('concourse/time-resource:latest');
     assert.ok(lookup.ok && lookup.spec.kind === 'host');
-    assert.match(String(lookup.ok && 'resourceDir' in lookup.spec && lookup.spec.resourceDir), /tools\/time-resource\/bin$/);
+    assert.match(
+      String(lookup.ok && 'resourceDir' in lookup.spec && lookup.spec.resourceDir),
+      /tools\/time-resource\/bin$/,
+    );
   });
 
   it('lets extra entries override the built-in ones', () => {

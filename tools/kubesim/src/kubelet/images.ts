@@ -17,13 +17,20 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
 export const builtInImages: Record<string, ImageSpec> = {
   busybox: { kind: 'busybox' },
   alpine: { kind: 'busybox' },
-  'concourse/mock-resource': { kind: 'host', resourceDir: join(repoRoot, 'tools/mock-resource/bin') },
-  'concourse/time-resource': { kind: 'host', resourceDir: join(repoRoot, 'tools/time-resource/bin') },
+  'concourse/mock-resource': {
+    kind: 'host',
+    resourceDir: join(repoRoot, 'tools/mock-resource/bin'),
+  },
+  'concourse/time-resource': {
+    kind: 'host',
+    resourceDir: join(repoRoot, 'tools/time-resource/bin'),
+  },
 };
 
 const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const pathPattern = new RegExp(`^${component}(?:/${component})*$`);
-const domainPattern = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?$/;
+const domainPattern =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 const digestPattern = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 

@@ -14,7 +14,13 @@ import { recordPodEvent, type PodEvent } from './events.ts';
 import type { ImageCatalog } from './images.ts';
 import { admitPod } from './admission.ts';
 import type { Container, PodSpec } from './pod-types.ts';
-import { now, setCondition, setContainerState, statusOf, type ContainerKind } from './pod-status.ts';
+import {
+  now,
+  setCondition,
+  setContainerState,
+  statusOf,
+  type ContainerKind,
+} from './pod-status.ts';
 import { exitCodeOf, killGroup, terminateGroup } from './process-group.ts';
 import { bwrapPath } from './sandbox.ts';
 import { pullImage } from './image-pull.ts';
@@ -74,7 +80,11 @@ export class Kubelet {
     const rt: PodRuntime = {
       namespace,
       name: pod.metadata.name,
-      dir: join(this.#options.dataDir, 'pods', `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`),
+      dir: join(
+        this.#options.dataDir,
+        'pods',
+        `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`,
+      ),
       launches: new Map(),
       logs: new Map(),
       processes: new Set(),
@@ -92,23 +102,45 @@ export class Kubelet {
     const admission = admitPod(spec, this.#options.claims, this.#options.capacity);
     if (admission) {
       this.#update(rt, (p) => setCondition(p, 'PodScheduled', false, 'Unschedulable', admission));
-      this.#event(rt, { type: 'Warning', reason: 'FailedScheduling', message: admission, component: 'default-scheduler' });
+      this.#event(rt, {
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message: admission,
+        component: 'default-scheduler',
+      });
       return;
     }
 
     const initContainers = spec.initContainers ?? [];
     this.#update(rt, (p) => {
       (p.spec as PodSpec).nodeName = 'kubesim';
-      Object.assign(statusOf(p), { hostIP: '127.0.0.1', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], startTime: now(), qosClass: 'BestEffort' });
+      Object.assign(statusOf(p), {
+        hostIP: '127.0.0.1',
+        podIP: '127.0.0.1',
+        podIPs: [{ ip: '127.0.0.1' }],
+        startTime: now(),
+        qosClass: 'BestEffort',
+      });
       setCondition(p, 'PodScheduled', true);
-      setCondition(p, 'Initialized', initContainers.length === 0, initContainers.length ? 'ContainersNotInitialized' : undefined);
+      setCondition(
+        p,
+        'Initialized',
+        initContainers.length === 0,
+        initContainers.length ? 'ContainersNotInitialized' : undefined,
+      );
       setCondition(p, 'Ready', false, 'ContainersNotReady');
       setCondition(p, 'ContainersReady', false, 'ContainersNotReady');
-      for (const c of initContainers) setContainerState(p, 'init', c, { waiting: { reason: 'PodInitializing' } });
+      for (const c of initContainers)
+        setContainerState(p, 'init', c, { waiting: { reason: 'PodInitializing' } });
       const reason = initContainers.length ? 'PodInitializing' : 'ContainerCreating';
       for (const c of spec.containers) setContainerState(p, 'main', c, { waiting: { reason } });
     });
-    this.#event(rt, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${rt.namespace}/${rt.name} to kubesim`, component: 'default-scheduler' });
+    this.#event(rt, {
+      type: 'Normal',
+      reason: 'Scheduled',
+      message: `Successfully assigned ${rt.namespace}/${rt.name} to kubesim`,
+      component: 'default-scheduler',
+    });
     mkdirSync(rt.dir, { recursive: true });
 
     for (const container of initContainers) {
@@ -145,18 +177,32 @@ export class Kubelet {
   async #prepare(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<boolean> {
     if (rt.isStopping) return false;
     const image = await pullImage(this.#options.catalog, container.image, {
-      report: (event) => this.#event(rt, { ...event, fieldPath: `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${container.name}}` }),
-      wait: (reason, message) => this.#update(rt, (p) => setContainerState(p, kind, container, { waiting: { reason, message } })),
+      report: (event) =>
+        this.#event(rt, {
+          ...event,
+          fieldPath: `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${container.name}}`,
+        }),
+      wait: (reason, message) =>
+        this.#update(rt, (p) =>
+          setContainerState(p, kind, container, { waiting: { reason, message } }),
+        ),
       isCancelled: () => rt.isStopping,
     });
     if (!image) return false;
     try {
       const pod = this.#store.get('pods', rt.namespace, rt.name);
-      rt.launches.set(container.name, prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, this.#busyboxRoot));
+      rt.launches.set(
+        container.name,
+        prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, this.#busyboxRoot),
+      );
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.#update(rt, (p) => setContainerState(p, kind, container, { waiting: { reason: 'CreateContainerConfigError', message } }));
+      this.#update(rt, (p) =>
+        setContainerState(p, kind, container, {
+          waiting: { reason: 'CreateContainerConfigError', message },
+        }),
+      );
       this.#event(rt, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
       return false;
     }
@@ -177,10 +223,23 @@ export class Kubelet {
 
     const containerID = `kubesim://${rt.name}-${container.name}-${child.pid}`;
     const startedAt = now();
-    this.#event(rt, { type: 'Normal', reason: 'Created', message: `Created container ${container.name}` });
-    this.#update(rt, (p) => setContainerState(p, kind, container, { running: { startedAt } }, containerID));
-    this.#event(rt, { type: 'Normal', reason: 'Started', message: `Started container ${container.name}` });
-    this.#options.logger.debug({ pod: rt.name, container: container.name, pid: child.pid }, 'container-started');
+    this.#event(rt, {
+      type: 'Normal',
+      reason: 'Created',
+      message: `Created container ${container.name}`,
+    });
+    this.#update(rt, (p) =>
+      setContainerState(p, kind, container, { running: { startedAt } }, containerID),
+    );
+    this.#event(rt, {
+      type: 'Normal',
+      reason: 'Started',
+      message: `Started container ${container.name}`,
+    });
+    this.#options.logger.debug(
+      { pod: rt.name, container: container.name, pid: child.pid },
+      'container-started',
+    );
 
     return new Promise((resolve) => {
       child.on('close', (code, signal) => {
@@ -188,7 +247,13 @@ export class Kubelet {
         rt.processes.delete(child);
         log.close();
         this.#update(rt, (p) => {
-          const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), containerID };
+          const terminated = {
+            exitCode,
+            reason: exitCode === 0 ? 'Completed' : 'Error',
+            startedAt,
+            finishedAt: now(),
+            containerID,
+          };
           setContainerState(p, kind, container, { terminated }, containerID);
         });
         resolve(exitCode);
@@ -198,12 +263,18 @@ export class Kubelet {
   }
 
   // The launch of a running container, for an exec that must see the same volumes and root.
-  execLaunch(namespace: string, name: string, containerName: string | undefined): { launch: ContainerLaunch; container: string } {
+  execLaunch(
+    namespace: string,
+    name: string,
+    containerName: string | undefined,
+  ): { launch: ContainerLaunch; container: string } {
     const pod = this.#store.get('pods', namespace, name);
     const rt = this.#runtime(namespace, name);
     const phase = statusOf(pod).phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
-      throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+      throw badRequest(
+        `cannot exec into a container in a completed pod; current phase is ${phase}`,
+      );
     }
     const spec = pod.spec as PodSpec;
     const container = containerName ?? spec.containers[0]!.name;
@@ -243,11 +314,17 @@ export class Kubelet {
 
     rt.isStopping = true;
     const updated = this.#update(rt, (p) => {
-      p.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      p.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000)
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
       p.metadata.deletionGracePeriodSeconds = grace;
     })!;
     for (const container of rt.launches.keys()) {
-      this.#event(rt, { type: 'Normal', reason: 'Killing', message: `Stopping container ${container}` });
+      this.#event(rt, {
+        type: 'Normal',
+        reason: 'Killing',
+        message: `Stopping container ${container}`,
+      });
     }
     clearTimeout(rt.killTimer);
     if (grace === 0) {
@@ -271,7 +348,11 @@ export class Kubelet {
   }
 
   #finishIfStopped(rt: PodRuntime): void {
-    if (rt.isStopping && rt.processes.size === 0 && this.#pods.has(this.#key(rt.namespace, rt.name))) {
+    if (
+      rt.isStopping &&
+      rt.processes.size === 0 &&
+      this.#pods.has(this.#key(rt.namespace, rt.name))
+    ) {
       this.#finish(rt.namespace, rt.name);
     }
   }
@@ -299,4 +380,3 @@ export class Kubelet {
     await Promise.all(closing);
   }
 }
-

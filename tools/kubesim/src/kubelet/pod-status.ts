@@ -48,7 +48,9 @@ export function setCondition(
     status: value ? 'True' : 'False',
     lastProbeTime: null,
     lastTransitionTime:
-      existing && existing.status === (value ? 'True' : 'False') ? existing.lastTransitionTime : now(),
+      existing && existing.status === (value ? 'True' : 'False')
+        ? existing.lastTransitionTime
+        : now(),
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
   };
@@ -64,7 +66,8 @@ export function setContainerState(
   containerID?: string,
 ): void {
   const status = statusOf(pod);
-  const list = kind === 'init' ? (status.initContainerStatuses ??= []) : (status.containerStatuses ??= []);
+  const list =
+    kind === 'init' ? (status.initContainerStatuses ??= []) : (status.containerStatuses ??= []);
   const isRunning = 'running' in state;
   const entry: Record<string, unknown> = {
     name: container.name,

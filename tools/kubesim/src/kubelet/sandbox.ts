@@ -73,7 +73,8 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
     if (spec.root.resourceDir) args.push('--ro-bind', spec.root.resourceDir, '/opt/resource');
   } else {
     const { root, libraryDirs } = spec.root.busybox;
-    for (const dir of ['bin', 'sbin', 'usr', 'etc']) args.push('--ro-bind', join(root, dir), `/${dir}`);
+    for (const dir of ['bin', 'sbin', 'usr', 'etc'])
+      args.push('--ro-bind', join(root, dir), `/${dir}`);
     for (const dir of libraryDirs) args.push('--ro-bind', dir, dir);
   }
   args.push('--proc', '/proc', '--dev', '/dev');

@@ -9,7 +9,8 @@ export class VolumeError extends Error {
 }
 
 export function volumeDir(dataDir: string, podDir: string, volume: Volume): string {
-  if (volume.persistentVolumeClaim) return join(dataDir, 'claims', volume.persistentVolumeClaim.claimName);
+  if (volume.persistentVolumeClaim)
+    return join(dataDir, 'claims', volume.persistentVolumeClaim.claimName);
   return join(podDir, 'volumes', volume.name);
 }
 

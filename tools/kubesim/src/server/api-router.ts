@@ -58,7 +58,12 @@ function listOrWatch(
     return;
   }
   const kind = `${resources[resource]!.kind}List`;
-  sendJson(res, 200, { kind, apiVersion: 'v1', metadata: { resourceVersion: ctx.store.resourceVersion }, items });
+  sendJson(res, 200, {
+    kind,
+    apiVersion: 'v1',
+    metadata: { resourceVersion: ctx.store.resourceVersion },
+    items,
+  });
 }
 
 async function handlePods(
@@ -71,9 +76,11 @@ async function handlePods(
   params: URLSearchParams,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  if (sub === 'log' && method === 'GET') return streamPodLog(res, ctx.store, ctx.kubelet, namespace, name, params);
+  if (sub === 'log' && method === 'GET')
+    return streamPodLog(res, ctx.store, ctx.kubelet, namespace, name, params);
   if (sub === 'exec' || sub === 'attach') throw badRequest('Upgrade request required');
-  if (sub !== undefined && sub !== 'status') throw new StatusError('NotFound', 'the server could not find the requested resource');
+  if (sub !== undefined && sub !== 'status')
+    throw new StatusError('NotFound', 'the server could not find the requested resource');
 
   if (method === 'GET') {
     const pod = ctx.store.get('pods', namespace, name);
@@ -85,10 +92,18 @@ async function handlePods(
   }
   if (method === 'PATCH') {
     const body = await readJsonBody(req);
-    return sendJson(res, 200, patchPod(ctx.store, namespace, name, req.headers['content-type'] ?? '', body));
+    return sendJson(
+      res,
+      200,
+      patchPod(ctx.store, namespace, name, req.headers['content-type'] ?? '', body),
+    );
   }
-  if (method === 'PUT') return sendJson(res, 200, replacePod(ctx.store, namespace, name, await readJsonBody(req)));
-  throw new StatusError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  if (method === 'PUT')
+    return sendJson(res, 200, replacePod(ctx.store, namespace, name, await readJsonBody(req)));
+  throw new StatusError(
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource`,
+  );
 }
 
 async function handleNamespaced(
@@ -98,19 +113,34 @@ async function handleNamespaced(
   match: RegExpExecArray,
   params: URLSearchParams,
 ): Promise<void> {
-  const [, namespace, resource, name, sub] = match as unknown as [string, string, string, string?, string?];
+  const [, namespace, resource, name, sub] = match as unknown as [
+    string,
+    string,
+    string,
+    string?,
+    string?,
+  ];
   const method = req.method ?? 'GET';
   if (!resources[resource] || !resources[resource].namespaced) {
     throw new StatusError('NotFound', 'the server could not find the requested resource');
   }
-  if (resource === 'pods' && name !== undefined) return handlePods(req, res, ctx, namespace, name, sub, params);
+  if (resource === 'pods' && name !== undefined)
+    return handlePods(req, res, ctx, namespace, name, sub, params);
   if (name !== undefined) {
-    if (method !== 'GET' || sub !== undefined) throw new StatusError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (method !== 'GET' || sub !== undefined)
+      throw new StatusError(
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     return sendJson(res, 200, ctx.store.get(resource, namespace, name));
   }
   if (method === 'GET') return listOrWatch(req, res, ctx, resource, namespace, params);
   if (resource === 'pods' && method === 'POST') {
-    return sendJson(res, 201, createPod(ctx.store, ctx.kubelet, namespace, await readJsonBody(req)));
+    return sendJson(
+      res,
+      201,
+      createPod(ctx.store, ctx.kubelet, namespace, await readJsonBody(req)),
+    );
   }
   if (resource === 'pods' && method === 'DELETE') {
     const body = await readJsonBody(req);
@@ -118,12 +148,24 @@ async function handleNamespaced(
     const matches = selection(resource, params);
     const items = ctx.store.list('pods', namespace).filter(matches);
     const deleted = items.map((pod) => ctx.kubelet.deletePod(namespace, pod.metadata.name, grace));
-    return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.store.resourceVersion }, items: deleted });
+    return sendJson(res, 200, {
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: ctx.store.resourceVersion },
+      items: deleted,
+    });
   }
-  throw new StatusError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  throw new StatusError(
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
 }
 
-export async function routeApiRequest(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+export async function routeApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ApiContext,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubesim');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const params = url.searchParams;
@@ -146,8 +188,10 @@ export async function routeApiRequest(req: IncomingMessage, res: ServerResponse,
   const cluster = clusterPath.exec(path);
   if (cluster && method === 'GET') {
     const [, resource, name] = cluster as unknown as [string, string, string?];
-    if (resource === 'namespaces' && name !== undefined) return sendJson(res, 200, ctx.store.get('namespaces', undefined, name));
-    if (resources[resource] && name === undefined) return listOrWatch(req, res, ctx, resource, undefined, params);
+    if (resource === 'namespaces' && name !== undefined)
+      return sendJson(res, 200, ctx.store.get('namespaces', undefined, name));
+    if (resources[resource] && name === undefined)
+      return listOrWatch(req, res, ctx, resource, undefined, params);
   }
   throw new StatusError('NotFound', 'the server could not find the requested resource');
 }

@@ -32,11 +32,15 @@ export function createApiServer(
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const started = Date.now();
     res.on('finish', () => {
-      logger.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started }, 'api-request');
+      logger.debug(
+        { method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started },
+        'api-request',
+      );
     });
     if (!isAuthorized(req, token)) return sendError(res, unauthorized());
     routeApiRequest(req, res, ctx).catch((error: unknown) => {
-      if (!(error instanceof StatusError)) logger.error({ err: error, url: req.url }, 'api-request-failed');
+      if (!(error instanceof StatusError))
+        logger.error({ err: error, url: req.url }, 'api-request-failed');
       sendError(res, error);
     });
   });

@@ -24,7 +24,13 @@ export const apiVersions = {
 
 export const apiGroupList = { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
 
-function resource(name: string, kind: string, namespaced: boolean, resourceVerbs: string[], extra: object = {}) {
+function resource(
+  name: string,
+  kind: string,
+  namespaced: boolean,
+  resourceVerbs: string[],
+  extra: object = {},
+) {
   return { name, singularName: '', namespaced, kind, verbs: resourceVerbs, ...extra };
 }
 
@@ -33,12 +39,19 @@ export const coreResources = {
   groupVersion: 'v1',
   resources: [
     resource('events', 'Event', true, verbs.read, { shortNames: ['ev'], singularName: 'event' }),
-    resource('namespaces', 'Namespace', false, ['get', 'list'], { shortNames: ['ns'], singularName: 'namespace' }),
+    resource('namespaces', 'Namespace', false, ['get', 'list'], {
+      shortNames: ['ns'],
+      singularName: 'namespace',
+    }),
     resource('persistentvolumeclaims', 'PersistentVolumeClaim', true, ['get', 'list'], {
       shortNames: ['pvc'],
       singularName: 'persistentvolumeclaim',
     }),
-    resource('pods', 'Pod', true, verbs.full, { shortNames: ['po'], singularName: 'pod', categories: ['all'] }),
+    resource('pods', 'Pod', true, verbs.full, {
+      shortNames: ['po'],
+      singularName: 'pod',
+      categories: ['all'],
+    }),
     resource('pods/exec', 'PodExecOptions', true, ['create', 'get']),
     resource('pods/log', 'Pod', true, ['get']),
     resource('pods/status', 'Pod', true, ['get']),

@@ -23,7 +23,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 

@@ -6,7 +6,11 @@ export const openApiIndex = {
 };
 
 const podKind = { group: '', version: 'v1', kind: 'Pod' };
-const fieldValidation = { name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } };
+const fieldValidation = {
+  name: 'fieldValidation',
+  in: 'query',
+  schema: { type: 'string', uniqueItems: true },
+};
 
 export const coreOpenApi = {
   openapi: '3.0.0',

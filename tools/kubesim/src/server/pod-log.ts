@@ -19,20 +19,27 @@ export function streamPodLog(
   let container = params.get('container');
   if (!container) {
     if (spec.containers.length > 1) {
-      throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${spec.containers.map((c) => c.name).join(' ')}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${name}, choose one of: [${spec.containers.map((c) => c.name).join(' ')}]`,
+      );
     }
     container = spec.containers[0]!.name;
   }
-  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!names.includes(container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`);
   if (params.get('previous') === 'true') {
     throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
   }
   const log = kubelet.containerLog(namespace, name, container);
-  if (!log) throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+  if (!log)
+    throw badRequest(
+      `container "${container}" in pod "${name}" is waiting to start: ContainerCreating`,
+    );
 
   const tail = params.get('tailLines');
   const tailLines = tail === null ? undefined : Number(tail);
-  if (tailLines !== undefined && !Number.isInteger(tailLines)) throw badRequest('tailLines must be an integer');
+  if (tailLines !== undefined && !Number.isInteger(tailLines))
+    throw badRequest('tailLines must be an integer');
 
   res.writeHead(200, { 'Content-Type': 'text/plain' });
   res.flushHeaders();

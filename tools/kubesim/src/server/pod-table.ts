@@ -3,7 +3,10 @@ import type { KubeObject } from '../store/types.ts';
 
 interface ContainerStatus {
   ready?: boolean;
-  state?: { waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number; signal?: number } };
+  state?: {
+    waiting?: { reason?: string };
+    terminated?: { reason?: string; exitCode?: number; signal?: number };
+  };
 }
 
 function age(created: string | undefined): string {
@@ -27,7 +30,8 @@ export function podStatusText(pod: KubeObject): string {
     if (terminated && terminated.exitCode === 0) continue;
     initializing = true;
     if (terminated) text = `Init:${terminated.reason ?? 'Error'}`;
-    else if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') text = `Init:${s.state.waiting.reason}`;
+    else if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing')
+      text = `Init:${s.state.waiting.reason}`;
     else text = `Init:${index}/${initStatuses.length}`;
     break;
   }
@@ -58,7 +62,10 @@ export function podTable(pods: KubeObject[], resourceVersion: string): object {
       column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
       column('Status', 'The aggregate status of the containers in this pod.'),
       column('Restarts', 'The number of times the containers in this pod have been restarted.'),
-      column('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+      column(
+        'Age',
+        'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      ),
       column('IP', 'IP address allocated to the pod.', 1),
       column('Node', 'Name of the node this pod runs on.', 1),
     ],
@@ -77,7 +84,11 @@ export function podTable(pods: KubeObject[], resourceVersion: string): object {
           String(status.podIP ?? '<none>'),
           String((pod.spec as { nodeName?: string })?.nodeName ?? '<none>'),
         ],
-        object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: pod.metadata },
+        object: {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: pod.metadata,
+        },
       };
     }),
   };

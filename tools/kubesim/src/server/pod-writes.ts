@@ -11,15 +11,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function createPod(store: ObjectStore, kubelet: Kubelet, namespace: string, body: unknown): KubeObject {
-  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest('the body must be a Pod object');
+export function createPod(
+  store: ObjectStore,
+  kubelet: Kubelet,
+  namespace: string,
+  body: unknown,
+): KubeObject {
+  if (!isRecord(body) || !isRecord(body.metadata))
+    throw badRequest('the body must be a Pod object');
   const pod = structuredClone(body) as KubeObject;
   const metadata = pod.metadata;
   if (metadata.namespace && metadata.namespace !== namespace) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    throw badRequest(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
   }
   if (!store.find('namespaces', undefined, namespace)) {
-    throw new StatusError('NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    throw new StatusError('NotFound', `namespaces "${namespace}" not found`, {
+      name: namespace,
+      kind: 'namespaces',
+    });
   }
   if (!metadata.name && metadata.generateName) {
     metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
@@ -57,12 +68,22 @@ export function patchPod(
   } else {
     changed = mergePatch(current, body);
   }
-  return store.update('pods', namespace, name, (pod) => applyMetadataChange(pod, changed as KubeObject));
+  return store.update('pods', namespace, name, (pod) =>
+    applyMetadataChange(pod, changed as KubeObject),
+  );
 }
 
-export function replacePod(store: ObjectStore, namespace: string, name: string, body: unknown): KubeObject {
-  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest('the body must be a Pod object');
-  return store.update('pods', namespace, name, (pod) => applyMetadataChange(pod, body as KubeObject));
+export function replacePod(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+  body: unknown,
+): KubeObject {
+  if (!isRecord(body) || !isRecord(body.metadata))
+    throw badRequest('the body must be a Pod object');
+  return store.update('pods', namespace, name, (pod) =>
+    applyMetadataChange(pod, body as KubeObject),
+  );
 }
 
 export function gracePeriodOf(params: URLSearchParams, body: unknown): number | undefined {
@@ -70,6 +91,7 @@ export function gracePeriodOf(params: URLSearchParams, body: unknown): number | 
   const value = fromBody ?? params.get('gracePeriodSeconds') ?? undefined;
   if (value === undefined || value === null) return undefined;
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0) throw badRequest('gracePeriodSeconds must be a non-negative integer');
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw badRequest('gracePeriodSeconds must be a non-negative integer');
   return seconds;
 }

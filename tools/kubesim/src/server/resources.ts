@@ -11,7 +11,13 @@ export const resources: Record<string, ResourceInfo> = {
   pods: {
     kind: 'Pod',
     namespaced: true,
-    fields: [...metadataFields, 'status.phase', 'spec.nodeName', 'spec.restartPolicy', 'status.podIP'],
+    fields: [
+      ...metadataFields,
+      'status.phase',
+      'spec.nodeName',
+      'spec.restartPolicy',
+      'status.podIP',
+    ],
   },
   events: {
     kind: 'Event',
@@ -31,6 +37,10 @@ export const resources: Record<string, ResourceInfo> = {
       'type',
     ],
   },
-  persistentvolumeclaims: { kind: 'PersistentVolumeClaim', namespaced: true, fields: metadataFields },
+  persistentvolumeclaims: {
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    fields: metadataFields,
+  },
   namespaces: { kind: 'Namespace', namespaced: false, fields: ['metadata.name', 'status.phase'] },
 };

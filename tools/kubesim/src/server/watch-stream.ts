@@ -17,12 +17,16 @@ function inScope(query: WatchQuery, object: KubeObject): boolean {
 }
 
 // What a watcher with a selector sees: objects entering or leaving the selection are ADDED/DELETED.
-function translate(query: WatchQuery, event: StoredEvent): { type: string; object: KubeObject } | undefined {
+function translate(
+  query: WatchQuery,
+  event: StoredEvent,
+): { type: string; object: KubeObject } | undefined {
   if (event.resource !== query.resource || !inScope(query, event.object)) return undefined;
   const isMatch = query.matches(event.object);
   const wasMatch = event.previous !== undefined && query.matches(event.previous);
   if (event.type === 'ADDED') return isMatch ? { type: 'ADDED', object: event.object } : undefined;
-  if (event.type === 'DELETED') return wasMatch ? { type: 'DELETED', object: event.object } : undefined;
+  if (event.type === 'DELETED')
+    return wasMatch ? { type: 'DELETED', object: event.object } : undefined;
   if (isMatch && wasMatch) return { type: 'MODIFIED', object: event.object };
   if (isMatch) return { type: 'ADDED', object: event.object };
   if (wasMatch) return { type: 'DELETED', object: event.object };
@@ -65,7 +69,9 @@ export function streamWatch(res: ServerResponse, store: ObjectStore, query: Watc
   }
 
   const timer =
-    query.timeoutSeconds !== undefined ? setTimeout(() => res.end(), query.timeoutSeconds * 1000) : undefined;
+    query.timeoutSeconds !== undefined
+      ? setTimeout(() => res.end(), query.timeoutSeconds * 1000)
+      : undefined;
   const stop = (): void => {
     clearTimeout(timer);
     subscription.unsubscribe();

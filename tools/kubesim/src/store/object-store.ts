@@ -121,15 +121,11 @@ export class ObjectStore {
   ): { replay: StoredEvent[]; unsubscribe: () => void } {
     const oldest = this.#history[0]?.resourceVersion ?? this.#resourceVersion + 1;
     if (fromVersion < oldest - 1) {
-      throw new StatusError(
-        'Expired',
-        `too old resource version: ${fromVersion} (${oldest - 1})`,
-      );
+      throw new StatusError('Expired', `too old resource version: ${fromVersion} (${oldest - 1})`);
     }
     const replay = this.#history.filter((e) => e.resourceVersion > fromVersion);
     const handler = (event: StoredEvent): void => listener(event);
     this.#emitter.on('event', handler);
     return { replay, unsubscribe: () => this.#emitter.off('event', handler) };
   }
-
 }

@@ -24,7 +24,10 @@ interface Operation {
 
 function pointer(path: string): string[] {
   if (!path.startsWith('/')) throw badRequest(`invalid JSON patch path "${path}"`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export function jsonPatch(target: unknown, operations: Operation[]): unknown {
@@ -34,10 +37,12 @@ export function jsonPatch(target: unknown, operations: Operation[]): unknown {
     const last = parts.pop()!;
     let parent: unknown = doc;
     for (const part of parts) {
-      if (!isObject(parent) && !Array.isArray(parent)) throw badRequest(`path "${operation.path}" not found`);
+      if (!isObject(parent) && !Array.isArray(parent))
+        throw badRequest(`path "${operation.path}" not found`);
       parent = (parent as Record<string, unknown>)[part];
     }
-    if (parent === null || typeof parent !== 'object') throw badRequest(`path "${operation.path}" not found`);
+    if (parent === null || typeof parent !== 'object')
+      throw badRequest(`path "${operation.path}" not found`);
     const container = parent as Record<string, unknown>;
     if (operation.op === 'add' || operation.op === 'replace') {
       if (Array.isArray(container) && operation.op === 'add') {

@@ -24,7 +24,10 @@ describe('label selectors', () => {
   });
 
   it('rejects malformed selectors as BadRequest', () => {
-    assert.throws(() => parseLabelSelector('bad key=x'), (e: StatusError) => e.code === 400);
+    assert.throws(
+      () => parseLabelSelector('bad key=x'),
+      (e: StatusError) => e.code === 400,
+    );
   });
 });
 

@@ -30,13 +30,16 @@ function splitTopLevel(text: string): string[] {
 }
 
 function checkKey(key: string, selector: string): string {
-  if (!keyPattern.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
+  if (!keyPattern.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
   return key;
 }
 
 function checkValue(value: string, selector: string): string {
   if (!valuePattern.test(value) || value.length > 63) {
-    throw badRequest(`unable to parse requirement: invalid label value "${value}" in "${selector}"`);
+    throw badRequest(
+      `unable to parse requirement: invalid label value "${value}" in "${selector}"`,
+    );
   }
   return value;
 }
@@ -50,9 +53,14 @@ function parseRequirement(term: string, selector: string): Requirement {
   const opMatch = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
   if (opMatch) {
     const op = opMatch[2] === '!=' ? 'ne' : 'eq';
-    return { key: checkKey(opMatch[1]!, selector), op, value: checkValue(opMatch[3]!.trim(), selector) };
+    return {
+      key: checkKey(opMatch[1]!, selector),
+      op,
+      value: checkValue(opMatch[3]!.trim(), selector),
+    };
   }
-  if (term.startsWith('!')) return { key: checkKey(term.slice(1).trim(), selector), op: 'notexists' };
+  if (term.startsWith('!'))
+    return { key: checkKey(term.slice(1).trim(), selector), op: 'notexists' };
   return { key: checkKey(term, selector), op: 'exists' };
 }
 
@@ -92,7 +100,10 @@ function readPath(object: unknown, path: string): string {
   return current === undefined || current === null ? '' : String(current);
 }
 
-export function parseFieldSelector(selector: string | null, allowed: readonly string[]): FieldSelector {
+export function parseFieldSelector(
+  selector: string | null,
+  allowed: readonly string[],
+): FieldSelector {
   if (!selector) return () => true;
   const terms = splitTopLevel(selector).map((term) => {
     const match = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
