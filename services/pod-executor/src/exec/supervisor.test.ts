@@ -91,7 +91,12 @@ describe('supervisor under busybox sh', () => {
     const state = newState();
     const line = 'x'.repeat(200_000);
     const script = `echo start; head -c 200000 /dev/zero | tr '\\0' x; echo; echo to-stderr >&2; printf "no newline"`;
-    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] }, state));
+    await run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+        state,
+      ),
+    );
     const all = await run(followCommand({ stdout: 0, stderr: 0 }, state));
     assert.equal(all.code, 0);
     assert.equal(all.stdout.toString(), `start\n${line}\nno newline`);
@@ -104,7 +109,12 @@ describe('supervisor under busybox sh', () => {
   it('follows output while the command is still running', async () => {
     const state = newState();
     const script = 'echo one; while [ ! -e go ]; do sleep 0.05; done; echo two';
-    const starting = run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] }, state));
+    const starting = run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+        state,
+      ),
+    );
     const following = run(followCommand({ stdout: 0, stderr: 0 }, state));
     await run(['sh', '-c', `while [ ! -s ${state}/stdout ]; do sleep 0.05; done; : > ${state}/go`]);
     await starting;
@@ -113,7 +123,12 @@ describe('supervisor under busybox sh', () => {
 
   it('reports a missing shell feature as a plain exit status', async () => {
     const state = newState();
-    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'no-such-binary', args: [] }, state));
+    await run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'no-such-binary', args: [] },
+        state,
+      ),
+    );
     assert.equal(readFileSync(join(state, 'status'), 'utf8'), '127\n');
   });
 
@@ -124,7 +139,9 @@ describe('supervisor under busybox sh', () => {
       started: false,
       finished: false,
     });
-    await run(startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'true', args: [] }, state));
+    await run(
+      startCommand({ dir: state, stdinBytes: 0, token: 't', path: 'true', args: [] }, state),
+    );
     assert.deepEqual(parseProbe((await run(probeCommand(state))).stdout.toString()), {
       hasShell: true,
       started: true,

@@ -29,7 +29,8 @@ interface StatusBody {
 function exitCodeOf(body: StatusBody): number {
   if (body.status === 'Success') return 0;
   const cause = body.details?.causes?.find((c) => c.reason === 'ExitCode');
-  if (body.reason === 'NonZeroExitCode' && cause?.message !== undefined) return Number(cause.message);
+  if (body.reason === 'NonZeroExitCode' && cause?.message !== undefined)
+    return Number(cause.message);
   throw new ExecFailedError(body.message ?? 'exec failed');
 }
 
@@ -81,7 +82,9 @@ export class ExecChannel {
       ws.once('unexpected-response', (_req, res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString('utf8')));
-        res.on('end', () => reject(new ExecFailedError(`exec refused (${res.statusCode}): ${text}`)));
+        res.on('end', () =>
+          reject(new ExecFailedError(`exec refused (${res.statusCode}): ${text}`)),
+        );
       });
       ws.once('error', reject);
     });
@@ -94,7 +97,8 @@ export class ExecChannel {
 
   /** Sends stdin; resolves when the socket has room for more. */
   async write(chunk: Buffer): Promise<void> {
-    if (this.#ws.readyState !== WebSocket.OPEN) throw new ExecInterruptedError('exec stream closed');
+    if (this.#ws.readyState !== WebSocket.OPEN)
+      throw new ExecInterruptedError('exec stream closed');
     const frame = Buffer.allocUnsafe(chunk.length + 1);
     frame[0] = channel.stdin;
     chunk.copy(frame, 1);

@@ -1,6 +1,11 @@
 // The pod of one step: a main container that only waits (the pause command), so the real command
 // can run through exec and the pod outlives it for `fly intercept`.
-import type { V1EnvVar, V1Pod, V1ResourceRequirements, V1SecurityContext } from '@kubernetes/client-node';
+import type {
+  V1EnvVar,
+  V1Pod,
+  V1ResourceRequirements,
+  V1SecurityContext,
+} from '@kubernetes/client-node';
 import type { StepJob } from '@jetbridge/bus';
 import { stepAnnotations, stepLabels } from '@jetbridge/k8s';
 import type { PodExecutorSettings } from '../settings.ts';
@@ -9,7 +14,11 @@ import { planVolumes } from './volumes.ts';
 
 export const mainContainer = 'step';
 export const terminationGracePeriodSeconds = 5;
-export const pauseCommand = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'];
+export const pauseCommand = [
+  'sh',
+  '-c',
+  'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done',
+];
 
 function environment(job: StepJob): V1EnvVar[] {
   const merged = new Map<string, string>();
@@ -72,7 +81,9 @@ export function buildPodSpec(job: StepJob, settings: PodExecutorSettings): V1Pod
       restartPolicy: 'Never',
       terminationGracePeriodSeconds,
       ...(settings.serviceAccount ? { serviceAccountName: settings.serviceAccount } : {}),
-      ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
+      ...(pullSecrets.length > 0
+        ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) }
+        : {}),
       containers: [
         {
           name: mainContainer,

@@ -14,7 +14,13 @@ export function testStepJob(overrides: Partial<StepJobInput> = {}): StepJob {
     buildId,
     planId,
     handle,
-    podName: stepPodName({ pipeline: 'pl', job: 'jb', buildName: String(buildId), stepType: 'task', handle }),
+    podName: stepPodName({
+      pipeline: 'pl',
+      job: 'jb',
+      buildName: String(buildId),
+      stepType: 'task',
+      handle,
+    }),
     type: 'task',
     attempt: '1',
     metadata: {

@@ -16,10 +16,11 @@ export interface VolumePlan {
 }
 
 export function resolveStepPath(workingDir: string, path: string): string {
-  return posix.normalize(posix.isAbsolute(path) ? path : posix.join(workingDir, path)).replace(
-    /\/+$/,
-    '',
-  ) || '/';
+  return (
+    posix
+      .normalize(posix.isAbsolute(path) ? path : posix.join(workingDir, path))
+      .replace(/\/+$/, '') || '/'
+  );
 }
 
 // Cache keys become directories of the claim: a safe relative path, whatever the key holds.

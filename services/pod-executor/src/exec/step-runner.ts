@@ -1,0 +1,201 @@
+// Runs one step job: the pod, its inputs, the command under the supervisor, the output, the exit
+// status. A redelivered job finds the pod and follows the command an earlier executor started.
+import { randomBytes } from 'node:crypto';
+import type { Bus, StepEvent, StepJob } from '@jetbridge/bus';
+import { workerName } from '@jetbridge/k8s';
+import type { Logger } from '@jetbridge/telemetry';
+import { PodStartupError } from '../kube/errors.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { withRetry, statusCodeOf } from '../kube/retry.ts';
+import type { ExecutorMetrics } from '../metrics.ts';
+import { buildPodSpec, mainContainer, terminationGracePeriodSeconds } from '../pods/pod-spec.ts';
+import { podState } from '../pods/pod-state.ts';
+import { findPodByHandle, startPod } from '../pods/startup.ts';
+import { resolveStepPath } from '../pods/volumes.ts';
+import type { PodExecutorSettings } from '../settings.ts';
+import { followOutput, readExitStatus } from './follow-output.ts';
+import { OutputPublisher } from './output-publisher.ts';
+import { runExec } from './run-exec.ts';
+import { StepStoppedError } from './step-stop.ts';
+import { streamInputs } from './stream-inputs.ts';
+import { parseProbe, probeCommand, signalCommand, startCommand } from './supervisor.ts';
+
+export interface StepDeps {
+  client: KubeClient;
+  bus: Bus;
+  settings: PodExecutorSettings;
+  metrics: ExecutorMetrics;
+}
+
+type EventBody = StepEvent extends infer E
+  ? E extends StepEvent
+    ? Omit<E, 'v' | 'buildId' | 'planId' | 'handle' | 'at'>
+    : never
+  : never;
+
+function publish(deps: StepDeps, job: StepJob, body: EventBody): Promise<void> {
+  return deps.bus.publishStepEvent({
+    v: 1,
+    buildId: job.buildId,
+    planId: job.planId,
+    handle: job.handle,
+    at: Date.now(),
+    ...body,
+  } as StepEvent);
+}
+
+export async function runStep(
+  deps: StepDeps,
+  job: StepJob,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const publisher = new OutputPublisher(deps.bus, job);
+  try {
+    await runStepInPod(deps, job, logger, signal, publisher);
+  } catch (err) {
+    if (err instanceof StepStoppedError && err.stop.kind === 'shutdown') throw err;
+    if (err instanceof StepStoppedError && err.stop.kind === 'abort') {
+      await stopStep(deps, job, logger, err.stop.reason, publisher);
+      return;
+    }
+    if (err instanceof PodStartupError) {
+      logger.warn({ reason: err.reason }, 'pod-startup-failed');
+      publisher.note(err.diagnostics);
+      await publisher.flush();
+      await publish(deps, job, { kind: 'errored', message: err.message });
+      return;
+    }
+    logger.error({ err }, 'step-failed');
+    await publisher.flush().catch(() => {});
+    await publish(deps, job, {
+      kind: 'errored',
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+async function runStepInPod(
+  deps: StepDeps,
+  job: StepJob,
+  logger: Logger,
+  signal: AbortSignal,
+  publisher: OutputPublisher,
+): Promise<void> {
+  const { client } = deps;
+  await publish(deps, job, {
+    kind: 'selected-worker',
+    worker: workerName(client.namespace),
+    podName: job.podName,
+  });
+  const { adopted } = await startPod({
+    client,
+    job,
+    spec: buildPodSpec(job, deps.settings),
+    timeoutMs: deps.settings.podStartupTimeoutMs,
+    metrics: deps.metrics,
+    logger,
+    signal,
+  });
+  if (signal.aborted) throw signal.reason;
+
+  const probe = parseProbe(
+    (await runExec(client, job.podName, probeCommand(), { timeoutMs: 30_000 })).stdout.toString(),
+  );
+  if (!probe.hasShell)
+    throw new Error(`image ${job.image.ref} has no sh: JetBridge runs steps through sh`);
+  if (!probe.started) await streamInputs(client, job, logger);
+  if (signal.aborted) throw signal.reason;
+  await publish(deps, job, { kind: 'started' });
+
+  if (!probe.started) startSupervisor(deps, job, logger);
+  else logger.info({ adopted, finished: probe.finished }, 'step-reattached');
+
+  const { exitStatus, interrupted } = await followOutput({
+    client,
+    pod: job.podName,
+    publisher,
+    logger,
+    signal,
+  });
+  if (interrupted) publisher.note('warning: log stream interrupted\n');
+  await publisher.flush();
+  if (exitStatus === null) {
+    await publish(deps, job, { kind: 'errored', message: await describeLostPod(deps, job) });
+    return;
+  }
+  logger.info({ exit_status: exitStatus }, 'step-exited');
+  await publish(deps, job, {
+    kind: 'exited',
+    exitStatus,
+    ...(job.captureStdout ? { stdout: publisher.capturedStdout } : {}),
+  });
+}
+
+// Starts the command under the supervisor. Its exec lasts as long as the command; the output and
+// the status come from the files, so this exec breaking changes nothing.
+function startSupervisor(deps: StepDeps, job: StepJob, logger: Logger): void {
+  const stdin = Buffer.from(job.stdin ?? '', 'utf8');
+  const dir = job.run.dir ? resolveStepPath(job.workingDir, job.run.dir) : job.workingDir;
+  const command = startCommand({
+    dir,
+    stdinBytes: stdin.length,
+    token: randomBytes(6).toString('hex'),
+    path: job.run.path,
+    args: job.run.args,
+  });
+  void (async () => {
+    const channel = await deps.client.exec(job.podName, {
+      container: mainContainer,
+      command,
+      stdin: true,
+    });
+    if (stdin.length > 0) await channel.write(stdin);
+    channel.closeStdin();
+    const code = await channel.exitCode;
+    if (code !== 0) logger.warn({ code }, 'supervisor-start-failed');
+  })().catch((err: unknown) => logger.debug({ err }, 'supervisor-exec-ended'));
+}
+
+// What happened to a pod whose command's exit status is unknown (killed, evicted, deleted).
+async function describeLostPod(deps: StepDeps, job: StepJob): Promise<string> {
+  const { pod } = await findPodByHandle(deps.client, job.handle).catch(() => ({ pod: undefined }));
+  if (!pod) return `pod ${job.podName} disappeared before the step finished`;
+  const state = podState(pod);
+  if (state.kind === 'failed')
+    return `pod ${job.podName} stopped before the step finished: ${state.message} (${state.reason})`;
+  return `the exit status of the step in pod ${job.podName} could not be read`;
+}
+
+// Abort and timeout: SIGTERM (then SIGKILL) to the command through its pid file, then the pod goes.
+async function stopStep(
+  deps: StepDeps,
+  job: StepJob,
+  logger: Logger,
+  reason: 'aborted' | 'timeout',
+  publisher: OutputPublisher,
+): Promise<void> {
+  logger.info({ reason }, 'step-stopping');
+  await runExec(deps.client, job.podName, signalCommand(terminationGracePeriodSeconds), {
+    timeoutMs: 15_000,
+  }).catch(() => {});
+  await deletePod(deps, job, logger);
+  if (reason === 'timeout') publisher.note('timeout exceeded\n');
+  await publisher.flush().catch(() => {});
+  await publish(deps, job, { kind: 'errored', message: reason });
+}
+
+export async function deletePod(deps: StepDeps, job: StepJob, logger: Logger): Promise<void> {
+  try {
+    await withRetry(() =>
+      deps.client.core.deleteNamespacedPod({
+        name: job.podName,
+        namespace: deps.client.namespace,
+        gracePeriodSeconds: terminationGracePeriodSeconds,
+      }),
+    );
+    logger.info({}, 'pod-deleted');
+  } catch (err) {
+    if (statusCodeOf(err) !== 404) throw err;
+  }
+}

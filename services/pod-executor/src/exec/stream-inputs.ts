@@ -1,0 +1,81 @@
+// Copies an input out of an earlier step's pod into this one: `tar c` there piped into `tar x`
+// here, one chunk at a time, so memory stays flat whatever the size of the artifact.
+import type { StepJob } from '@jetbridge/bus';
+import type { Logger } from '@jetbridge/telemetry';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { mainContainer } from '../pods/pod-spec.ts';
+import { resolveStepPath } from '../pods/volumes.ts';
+
+export class InputStreamError extends Error {
+  override name = 'InputStreamError';
+}
+
+const extractScript = 'mkdir -p "$1" && cd "$1" && tar xf -';
+
+export async function streamPodInput(
+  client: KubeClient,
+  from: { podName: string; path: string },
+  to: { podName: string; path: string },
+): Promise<void> {
+  const stderr: Buffer[] = [];
+  const target = await client.exec(to.podName, {
+    container: mainContainer,
+    command: ['sh', '-c', extractScript, 'jetbridge-extract', to.path],
+    stdin: true,
+    onStderr: (chunk) => stderr.push(chunk),
+  });
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailure: unknown = null;
+  const source = await client.exec(from.podName, {
+    container: mainContainer,
+    command: ['tar', 'cf', '-', '-C', from.path, '.'],
+    stdin: false,
+    onStdout: (chunk) => {
+      source.pause();
+      writing = writing
+        .then(() => target.write(chunk))
+        .catch((err: unknown) => {
+          writeFailure ??= err;
+        })
+        .finally(() => source.resume());
+    },
+    onStderr: (chunk) => stderr.push(chunk),
+  });
+  try {
+    const sourceCode = await source.exitCode;
+    await writing;
+    if (writeFailure) throw writeFailure;
+    if (sourceCode !== 0) {
+      throw new InputStreamError(
+        `tar in ${from.podName} exited ${sourceCode}: ${Buffer.concat(stderr)}`,
+      );
+    }
+    target.closeStdin();
+    const targetCode = await target.exitCode;
+    if (targetCode !== 0) {
+      throw new InputStreamError(
+        `tar in ${to.podName} exited ${targetCode}: ${Buffer.concat(stderr)}`,
+      );
+    }
+  } finally {
+    source.terminate();
+    target.terminate();
+  }
+}
+
+export async function streamInputs(
+  client: KubeClient,
+  job: StepJob,
+  logger: Logger,
+): Promise<void> {
+  for (const input of job.inputs) {
+    if (input.source.kind !== 'pod') {
+      throw new InputStreamError(
+        `input ${input.name} comes from the artifact store, which needs --kubernetes-artifact-store-claim`,
+      );
+    }
+    const to = resolveStepPath(job.workingDir, input.path);
+    await streamPodInput(client, input.source, { podName: job.podName, path: to });
+    logger.info({ input: input.name, from: input.source.podName }, 'input-streamed');
+  }
+}

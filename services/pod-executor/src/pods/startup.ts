@@ -1,0 +1,226 @@
+// Creates a step's pod, or finds the one an earlier delivery of the same job created (by its handle
+// label), and waits, watching, until it runs or cannot.
+import { Watch, type V1Pod } from '@kubernetes/client-node';
+import type { StepJob } from '@jetbridge/bus';
+import { handleSelector } from '@jetbridge/k8s';
+import type { Logger } from '@jetbridge/telemetry';
+import { formatDiagnostics } from '../diagnostics/diagnostics.ts';
+import { PodStartupError } from '../kube/errors.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { statusCodeOf, withRetry } from '../kube/retry.ts';
+import type { ExecutorMetrics } from '../metrics.ts';
+import { imagePullReasons, podState } from './pod-state.ts';
+
+export interface StartedPod {
+  pod: V1Pod;
+  /** The pod existed already: an earlier executor created it. */
+  adopted: boolean;
+}
+
+export async function findPodByHandle(
+  client: KubeClient,
+  handle: string,
+): Promise<{ pod?: V1Pod; resourceVersion?: string }> {
+  const list = await withRetry(() =>
+    client.core.listNamespacedPod({
+      namespace: client.namespace,
+      labelSelector: handleSelector(handle),
+    }),
+  );
+  return { pod: list.items[0], resourceVersion: list.metadata?.resourceVersion };
+}
+
+async function diagnose(client: KubeClient, pod: V1Pod | undefined, why: string): Promise<string> {
+  let events: Awaited<ReturnType<KubeClient['core']['listNamespacedEvent']>>['items'] = [];
+  if (pod?.metadata?.name) {
+    try {
+      const list = await client.core.listNamespacedEvent({
+        namespace: client.namespace,
+        fieldSelector: `involvedObject.name=${pod.metadata.name}`,
+      });
+      events = list.items;
+    } catch {
+      // diagnostics are best effort: the block is still written without events
+    }
+  }
+  return formatDiagnostics(pod, events, why);
+}
+
+export async function failStartup(
+  client: KubeClient,
+  pod: V1Pod | undefined,
+  reason: string,
+  message: string,
+): Promise<never> {
+  throw new PodStartupError(reason, message, await diagnose(client, pod, `${reason}: ${message}`));
+}
+
+export interface StartupOptions {
+  client: KubeClient;
+  job: StepJob;
+  spec: V1Pod;
+  timeoutMs: number;
+  metrics: ExecutorMetrics;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export async function startPod(opts: StartupOptions): Promise<StartedPod> {
+  const { client, job, logger } = opts;
+  let found = await findPodByHandle(client, job.handle);
+  let adopted = found.pod !== undefined;
+  if (!found.pod) {
+    try {
+      const created = await withRetry(() =>
+        client.core.createNamespacedPod({ namespace: client.namespace, body: opts.spec }),
+      );
+      logger.info({ pod: created.metadata?.name }, 'pod-created');
+      found = { pod: created, resourceVersion: created.metadata?.resourceVersion };
+    } catch (err) {
+      if (statusCodeOf(err) !== 409) throw err;
+      found = await findPodByHandle(client, job.handle);
+      adopted = true;
+      if (!found.pod)
+        await failStartup(
+          client,
+          undefined,
+          'NameConflict',
+          `a pod named ${job.podName} exists for another step`,
+        );
+    }
+  }
+  if (adopted) logger.info({ pod: found.pod?.metadata?.name }, 'pod-adopted');
+  const pod = await waitUntilRunning(opts, found.pod!, found.resourceVersion);
+  if (!adopted) recordStartup(opts.metrics, pod);
+  return { pod, adopted };
+}
+
+function recordStartup(metrics: ExecutorMetrics, pod: V1Pod): void {
+  const created = pod.metadata?.creationTimestamp;
+  if (!created) return;
+  metrics.podStartupDuration.observe(Math.max(0, Date.now() - new Date(created).getTime()));
+}
+
+// Resolves with the running pod; a watch that ends is resumed from the last resource version.
+async function waitUntilRunning(
+  opts: StartupOptions,
+  initial: V1Pod,
+  resourceVersion: string | undefined,
+): Promise<V1Pod> {
+  const { client, job, metrics } = opts;
+  const deadline = Date.now() + opts.timeoutMs;
+  let latest = initial;
+  let version = resourceVersion;
+
+  const verdict = async (pod: V1Pod): Promise<V1Pod | null> => {
+    const state = podState(pod);
+    if (state.kind === 'running') return pod;
+    if (state.kind === 'failed') {
+      if (imagePullReasons.has(state.reason)) metrics.imagePullFailures.inc();
+      return failStartup(client, pod, state.reason, state.message);
+    }
+    return null;
+  };
+
+  const ready = await verdict(latest);
+  if (ready) return ready;
+
+  while (true) {
+    if (opts.signal.aborted) throw opts.signal.reason;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      const state = podState(latest);
+      const reason = state.kind === 'pending' && state.reason ? state.reason : 'StartupTimeout';
+      return failStartup(
+        client,
+        latest,
+        reason,
+        `the pod did not start within ${opts.timeoutMs} ms`,
+      );
+    }
+    const startedAt = Date.now();
+    const outcome = await watchOnce(
+      client,
+      job.handle,
+      version,
+      remaining,
+      opts.signal,
+      async (pod) => {
+        latest = pod;
+        version = pod.metadata?.resourceVersion ?? version;
+        return verdict(pod);
+      },
+    );
+    if (outcome) return outcome;
+    if (Date.now() - startedAt < 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    const relisted = await findPodByHandle(client, job.handle);
+    if (!relisted.pod)
+      return failStartup(client, latest, 'PodDeleted', 'the pod was deleted while starting');
+    latest = relisted.pod;
+    version = relisted.resourceVersion;
+    const again = await verdict(latest);
+    if (again) return again;
+  }
+}
+
+// One watch: resolves with the running pod, rejects when the pod cannot run, resolves null when the
+// watch ends or `withinMs` passes (the caller decides whether to resume or give up).
+function watchOnce(
+  client: KubeClient,
+  handle: string,
+  resourceVersion: string | undefined,
+  withinMs: number,
+  signal: AbortSignal,
+  onPod: (pod: V1Pod) => Promise<V1Pod | null>,
+): Promise<V1Pod | null> {
+  return new Promise<V1Pod | null>((resolve, reject) => {
+    let controller: AbortController | undefined;
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      controller?.abort();
+      fn();
+    };
+    const timer = setTimeout(() => finish(() => resolve(null)), withinMs);
+    const onAbort = (): void => finish(() => reject(signal.reason));
+    signal.addEventListener('abort', onAbort);
+    let chain = Promise.resolve();
+    new Watch(client.kc)
+      .watch(
+        `/api/v1/namespaces/${client.namespace}/pods`,
+        { labelSelector: handleSelector(handle), ...(resourceVersion ? { resourceVersion } : {}) },
+        (type: string, pod: V1Pod) => {
+          chain = chain.then(async () => {
+            if (settled) return;
+            if (type === 'DELETED') {
+              await onPod({
+                ...pod,
+                metadata: { ...pod.metadata, deletionTimestamp: new Date() },
+              }).catch((err: unknown) => finish(() => reject(err)));
+              return;
+            }
+            if (type !== 'ADDED' && type !== 'MODIFIED') return;
+            try {
+              const running = await onPod(pod);
+              if (running) finish(() => resolve(running));
+            } catch (err) {
+              finish(() => reject(err));
+            }
+          });
+        },
+        () => {
+          void chain.then(() => finish(() => resolve(null)));
+        },
+      )
+      .then(
+        (c) => {
+          controller = c;
+          if (settled) c.abort();
+        },
+        () => finish(() => resolve(null)),
+      );
+  });
+}
