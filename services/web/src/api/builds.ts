@@ -1,0 +1,65 @@
+// Build routes: lists, a build, its public plan, and abort.
+import { channels, inTransaction } from '@jetbridge/db';
+import { toPublicPlan, type Plan } from '@jetbridge/pipeline';
+import { NotFoundError } from '@jetbridge/api-types';
+import { finishBuild } from '../builds/index.ts';
+import { listBuildPage } from './build-pages.ts';
+import { presentBuild } from './present/build.ts';
+import { empty, json } from './respond.ts';
+import type { ApiRequest } from './route-table.ts';
+
+function pathOf(req: ApiRequest): string {
+  return new URL(req.request.url).pathname;
+}
+
+/** GET /api/v1/builds: builds of the caller's teams and of public pipelines. */
+export async function listAllBuilds(req: ApiRequest): Promise<Response> {
+  const caller = req.caller;
+  if (caller.kind === 'user' && caller.isAdmin) {
+    return listBuildPage(req, { where: 'true', params: [], path: pathOf(req) });
+  }
+  const teams = caller.kind === 'user' ? [...caller.teams.keys()] : [];
+  return listBuildPage(req, {
+    where: '(t.name = ANY($1) OR (p.public AND j.public))',
+    params: [teams],
+    path: pathOf(req),
+  });
+}
+
+export async function listTeamBuilds(req: ApiRequest): Promise<Response> {
+  return listBuildPage(req, { where: 'b.team_id = $1', params: [req.team!.id], path: pathOf(req) });
+}
+
+export async function listPipelineBuilds(req: ApiRequest): Promise<Response> {
+  return listBuildPage(req, {
+    where: 'b.pipeline_id = $1',
+    params: [req.pipeline!.id],
+    path: pathOf(req),
+  });
+}
+
+export async function getBuild(req: ApiRequest): Promise<Response> {
+  return json(200, presentBuild(req.build!));
+}
+
+export async function getBuildPlan(req: ApiRequest): Promise<Response> {
+  const plan = req.build!.plan as Plan | null;
+  if (!plan) throw new NotFoundError(`build ${req.build!.id} has no plan yet`);
+  return json(200, toPublicPlan(plan));
+}
+
+/**
+ * PUT /api/v1/builds/:id/abort marks the build aborted for the engine or scheduler to finish;
+ * with `?force` a pending or started build is finished as aborted at once.
+ */
+export async function abortBuild(req: ApiRequest): Promise<Response> {
+  const build = req.build!;
+  const force = req.query.has('force');
+  await inTransaction(req.ctx.pool, async (db) => {
+    await db.query('UPDATE builds SET aborted = true WHERE id = $1', [build.id]);
+    if (force) await finishBuild(db, build.id, 'aborted');
+  });
+  req.log.info({ build_id: build.id, force }, 'build-aborted');
+  await req.ctx.wakeups.notify(channels.builds, String(build.id));
+  return empty(204);
+}

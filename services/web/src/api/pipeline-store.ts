@@ -1,0 +1,153 @@
+// Stores a validated pipeline config in one transaction: the pipeline row with a new global config
+// version, then its jobs, resources and resource types (rows no longer in the config go inactive).
+import { ConfigVersionMismatchError } from '@jetbridge/api-types';
+import type { PoolClient } from '@jetbridge/db';
+import { summarizePipeline, type PipelineConfig } from '@jetbridge/pipeline';
+import { resourceConfigHash } from '../resources/index.ts';
+import { instanceVarsKey } from './canonical-json.ts';
+
+export interface SavePipelineInput {
+  teamId: number;
+  name: string;
+  instanceVars: Record<string, unknown> | null;
+  config: PipelineConfig;
+  /** The version the client read; 0 when it read none. */
+  expectedVersion: bigint;
+}
+
+/** Returns the pipeline id and whether it was created. */
+export async function savePipelineConfig(
+  db: PoolClient,
+  input: SavePipelineInput,
+): Promise<{ id: number; created: boolean }> {
+  const key = instanceVarsKey(input.instanceVars);
+  const existing = await db.query<{ id: number; config_version: string }>(
+    `SELECT id, config_version::text AS config_version FROM pipelines
+     WHERE team_id = $1 AND name = $2 AND instance_vars_key = $3 FOR UPDATE`,
+    [input.teamId, input.name, key],
+  );
+  const row = existing.rows[0];
+  if (row && BigInt(row.config_version) !== input.expectedVersion) {
+    throw new ConfigVersionMismatchError();
+  }
+
+  let id: number;
+  if (row) {
+    id = row.id;
+    await db.query(
+      `UPDATE pipelines SET config = $2, config_version = nextval('config_version_seq'),
+         archived = false, last_updated = now() WHERE id = $1`,
+      [id, JSON.stringify(input.config)],
+    );
+  } else {
+    const inserted = await db.query<{ id: number }>(
+      `INSERT INTO pipelines (team_id, name, instance_vars, instance_vars_key, config,
+         config_version, paused, ordering)
+       VALUES ($1, $2, $3, $4, $5, nextval('config_version_seq'), true,
+         (SELECT coalesce(max(ordering), 0) + 1 FROM pipelines WHERE team_id = $1))
+       RETURNING id`,
+      [
+        input.teamId,
+        input.name,
+        input.instanceVars ? JSON.stringify(input.instanceVars) : null,
+        key,
+        JSON.stringify(input.config),
+      ],
+    );
+    id = inserted.rows[0]!.id;
+  }
+
+  await saveJobs(db, id, input.config);
+  await saveResources(db, id, input.config);
+  await saveResourceTypes(db, id, input.config);
+  return { id, created: !row };
+}
+
+async function renameKept(
+  db: PoolClient,
+  table: string,
+  pipelineId: number,
+  from: string,
+  to: string,
+) {
+  await db.query(
+    `UPDATE ${table} SET name = $3 WHERE pipeline_id = $1 AND name = $2
+       AND NOT EXISTS (SELECT 1 FROM ${table} WHERE pipeline_id = $1 AND name = $3)`,
+    [pipelineId, from, to],
+  );
+}
+
+async function saveJobs(db: PoolClient, pipelineId: number, config: PipelineConfig): Promise<void> {
+  const { jobs } = summarizePipeline(config);
+  for (const job of jobs) {
+    if (job.oldName) await renameKept(db, 'jobs', pipelineId, job.oldName, job.name);
+    const saved = await db.query<{ id: number }>(
+      `INSERT INTO jobs (pipeline_id, name, config, public, max_in_flight)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (pipeline_id, name) DO UPDATE SET config = $3, public = $4,
+         max_in_flight = $5, active = true, schedule_requested = now()
+       RETURNING id`,
+      [pipelineId, job.name, JSON.stringify(job.config), job.public, job.maxInFlight],
+    );
+    const jobId = saved.rows[0]!.id;
+    await db.query('DELETE FROM job_serial_groups WHERE job_id = $1', [jobId]);
+    for (const group of job.serialGroups) {
+      await db.query('INSERT INTO job_serial_groups (job_id, serial_group) VALUES ($1, $2)', [
+        jobId,
+        group,
+      ]);
+    }
+  }
+  await db.query('UPDATE jobs SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))', [
+    pipelineId,
+    jobs.map((j) => j.name),
+  ]);
+}
+
+async function saveResources(db: PoolClient, pipelineId: number, config: PipelineConfig) {
+  const resources = config.resources ?? [];
+  for (const resource of resources) {
+    if (resource.old_name)
+      await renameKept(db, 'resources', pipelineId, resource.old_name, resource.name);
+    const pinned = resource.version ? JSON.stringify(resource.version) : null;
+    // A pin from the config wins; removing it from the config removes that pin only.
+    await db.query(
+      `INSERT INTO resources (pipeline_id, name, type, config, webhook_token, pinned_version,
+         pinned_in_config, config_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $6 IS NOT NULL, $7)
+       ON CONFLICT (pipeline_id, name) DO UPDATE SET type = $3, config = $4, webhook_token = $5,
+         active = true, config_hash = $7,
+         pinned_version = CASE WHEN $6::jsonb IS NOT NULL THEN $6::jsonb
+           WHEN resources.pinned_in_config THEN NULL ELSE resources.pinned_version END,
+         pinned_in_config = $6::jsonb IS NOT NULL`,
+      [
+        pipelineId,
+        resource.name,
+        resource.type,
+        JSON.stringify(resource),
+        resource.webhook_token ?? null,
+        pinned,
+        resourceConfigHash(resource.type, resource.source),
+      ],
+    );
+  }
+  await db.query(
+    'UPDATE resources SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))',
+    [pipelineId, resources.map((r) => r.name)],
+  );
+}
+
+async function saveResourceTypes(db: PoolClient, pipelineId: number, config: PipelineConfig) {
+  const types = config.resource_types ?? [];
+  for (const type of types) {
+    await db.query(
+      `INSERT INTO resource_types (pipeline_id, name, type, config) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (pipeline_id, name) DO UPDATE SET type = $3, config = $4, active = true`,
+      [pipelineId, type.name, type.type, JSON.stringify(type)],
+    );
+  }
+  await db.query(
+    'UPDATE resource_types SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))',
+    [pipelineId, types.map((t) => t.name)],
+  );
+}

@@ -1,0 +1,189 @@
+// Every API route with its auth rule, as data (Concourse's route table and auth wrappers).
+import { buildEvents } from '../events/build-events-route.ts';
+import * as builds from './builds.ts';
+import * as containers from './containers.ts';
+import { acceptHijack, hijackWithoutUpgrade } from './hijack.ts';
+import * as info from './info.ts';
+import * as jobs from './jobs.ts';
+import { getPipelineConfig, savePipelineConfigRoute } from './pipeline-config.ts';
+import * as pipelines from './pipelines.ts';
+import * as versions from './resource-versions.ts';
+import * as resources from './resources.ts';
+import type { AuthRule, Route } from './route-table.ts';
+import * as teams from './teams.ts';
+import * as wall from './wall.ts';
+import { listWorkers } from './workers.ts';
+
+const V1 = '/api/v1';
+const T = `${V1}/teams/:team_name`;
+const P = `${T}/pipelines/:pipeline_name`;
+const J = `${P}/jobs/:job_name`;
+const R = `${P}/resources/:resource_name`;
+const RV = `${R}/versions/:resource_config_version_id`;
+const B = `${V1}/builds/:build_id`;
+
+const open: AuthRule = { kind: 'open' };
+const authn: AuthRule = { kind: 'authn' };
+const admin: AuthRule = { kind: 'admin' };
+const team = (role: 'owner' | 'member' | 'pipeline-operator' | 'viewer'): AuthRule => ({
+  kind: 'team',
+  role,
+});
+const pipe: AuthRule = { kind: 'pipeline', role: 'viewer' };
+const buildRead: AuthRule = { kind: 'build-read', jobPublic: false };
+const buildReadJob: AuthRule = { kind: 'build-read', jobPublic: true };
+const operator = team('pipeline-operator');
+
+export const apiRoutes: readonly Route[] = [
+  { method: 'GET', path: `${V1}/info`, auth: open, handler: info.getInfo },
+  { method: 'GET', path: `${V1}/health`, auth: open, handler: info.getHealth },
+  { method: 'GET', path: `${V1}/user`, auth: authn, handler: info.getUser },
+  { method: 'GET', path: `${V1}/wall`, auth: open, handler: wall.getWall },
+  { method: 'PUT', path: `${V1}/wall`, auth: admin, handler: wall.setWall },
+  { method: 'DELETE', path: `${V1}/wall`, auth: admin, handler: wall.clearWall },
+  { method: 'GET', path: `${V1}/log-level`, auth: admin, handler: wall.getLogLevel },
+  { method: 'PUT', path: `${V1}/log-level`, auth: admin, handler: wall.setLogLevel },
+  { method: 'GET', path: `${V1}/workers`, auth: { kind: 'any-team' }, handler: listWorkers },
+
+  { method: 'GET', path: `${V1}/teams`, auth: open, handler: teams.listTeams },
+  { method: 'GET', path: T, auth: team('viewer'), handler: teams.getTeam },
+  { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
+  {
+    method: 'GET',
+    path: `${T}/containers`,
+    auth: team('viewer'),
+    handler: containers.listContainers,
+  },
+  {
+    method: 'GET',
+    path: `${T}/containers/:id`,
+    auth: team('viewer'),
+    handler: containers.getContainer,
+  },
+  {
+    method: 'GET',
+    path: `${T}/containers/:id/hijack`,
+    auth: team('member'),
+    handler: hijackWithoutUpgrade,
+    websocket: acceptHijack,
+  },
+
+  { method: 'GET', path: `${V1}/pipelines`, auth: open, handler: pipelines.listAllPipelines },
+  { method: 'GET', path: `${T}/pipelines`, auth: open, handler: pipelines.listTeamPipelines },
+  {
+    method: 'PUT',
+    path: `${T}/pipelines/ordering`,
+    auth: team('member'),
+    handler: pipelines.orderPipelines,
+  },
+  { method: 'GET', path: P, auth: pipe, handler: pipelines.getPipeline },
+  { method: 'DELETE', path: P, auth: team('member'), handler: pipelines.deletePipeline },
+  { method: 'GET', path: `${P}/config`, auth: team('viewer'), handler: getPipelineConfig },
+  {
+    method: 'PUT',
+    path: `${P}/config`,
+    auth: team('member'),
+    createsPipeline: true,
+    handler: savePipelineConfigRoute,
+  },
+  {
+    method: 'PUT',
+    path: `${P}/pause`,
+    auth: operator,
+    rejectArchived: true,
+    handler: pipelines.pausePipeline,
+  },
+  {
+    method: 'PUT',
+    path: `${P}/unpause`,
+    auth: operator,
+    rejectArchived: true,
+    handler: pipelines.unpausePipeline,
+  },
+  { method: 'PUT', path: `${P}/expose`, auth: team('member'), handler: pipelines.exposePipeline },
+  { method: 'PUT', path: `${P}/hide`, auth: team('member'), handler: pipelines.hidePipeline },
+  { method: 'PUT', path: `${P}/archive`, auth: team('member'), handler: pipelines.archivePipeline },
+  { method: 'PUT', path: `${P}/rename`, auth: team('member'), handler: pipelines.renamePipeline },
+  { method: 'GET', path: `${P}/builds`, auth: pipe, handler: builds.listPipelineBuilds },
+
+  { method: 'GET', path: `${P}/jobs`, auth: pipe, handler: jobs.listJobs },
+  { method: 'GET', path: J, auth: pipe, handler: jobs.getJob },
+  { method: 'GET', path: `${J}/builds`, auth: pipe, handler: jobs.listJobBuilds },
+  {
+    method: 'POST',
+    path: `${J}/builds`,
+    auth: operator,
+    rejectArchived: true,
+    handler: jobs.triggerJob,
+  },
+  { method: 'GET', path: `${J}/builds/:build_name`, auth: pipe, handler: jobs.getJobBuild },
+  { method: 'GET', path: `${J}/inputs`, auth: team('viewer'), handler: jobs.listJobInputs },
+  { method: 'PUT', path: `${J}/pause`, auth: operator, handler: jobs.pauseJob },
+  { method: 'PUT', path: `${J}/unpause`, auth: operator, handler: jobs.unpauseJob },
+
+  { method: 'GET', path: `${P}/resources`, auth: pipe, handler: resources.listResources },
+  { method: 'GET', path: R, auth: pipe, handler: resources.getResource },
+  {
+    method: 'POST',
+    path: `${R}/check`,
+    auth: operator,
+    rejectArchived: true,
+    handler: resources.checkResource,
+  },
+  {
+    method: 'PUT',
+    path: `${R}/unpin`,
+    auth: operator,
+    rejectArchived: true,
+    handler: resources.unpinResource,
+  },
+  {
+    method: 'PUT',
+    path: `${R}/pin_comment`,
+    auth: operator,
+    rejectArchived: true,
+    handler: resources.setPinComment,
+  },
+  { method: 'GET', path: `${R}/versions`, auth: pipe, handler: versions.listResourceVersions },
+  { method: 'GET', path: RV, auth: pipe, handler: versions.getResourceVersion },
+  {
+    method: 'PUT',
+    path: `${RV}/pin`,
+    auth: operator,
+    rejectArchived: true,
+    handler: versions.pinResourceVersion,
+  },
+  {
+    method: 'PUT',
+    path: `${RV}/enable`,
+    auth: operator,
+    rejectArchived: true,
+    handler: versions.enableResourceVersion,
+  },
+  {
+    method: 'PUT',
+    path: `${RV}/disable`,
+    auth: operator,
+    rejectArchived: true,
+    handler: versions.disableResourceVersion,
+  },
+  { method: 'GET', path: `${P}/resource-types`, auth: pipe, handler: resources.listResourceTypes },
+  {
+    method: 'POST',
+    path: `${P}/resource-types/:resource_type_name/check`,
+    auth: operator,
+    rejectArchived: true,
+    handler: resources.checkResourceType,
+  },
+
+  { method: 'GET', path: `${V1}/builds`, auth: open, handler: builds.listAllBuilds },
+  { method: 'GET', path: B, auth: buildRead, handler: builds.getBuild },
+  { method: 'GET', path: `${B}/plan`, auth: buildReadJob, handler: builds.getBuildPlan },
+  { method: 'GET', path: `${B}/events`, auth: buildReadJob, handler: buildEvents },
+  {
+    method: 'PUT',
+    path: `${B}/abort`,
+    auth: { kind: 'build-write', role: 'pipeline-operator' },
+    handler: builds.abortBuild,
+  },
+];
