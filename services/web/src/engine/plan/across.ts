@@ -1,0 +1,66 @@
+// across: the substep template runs once per combination of the vars' values, each var level at
+// most max_in_flight at a time, with the values as local vars of the substep.
+import { resolveVars, type Plan } from '@jetbridge/pipeline';
+import { ArtifactRepository } from './artifacts.ts';
+import { StepError, type Outcome } from './outcome.ts';
+import type { BuildRun, Scope } from './run-context.ts';
+import { runTasksLimited, type Walk } from './run-limited.ts';
+
+const verbatimKeys = new Set(['across', 'set_pipeline', 'load_var', 'run', 'artifact_input', 'artifact_output']);
+
+/** Gives every plan node of a substep an id unique to its combination. */
+export function reidentify(value: unknown, suffix: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => reidentify(v, suffix));
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const isPlan = typeof record.id === 'string' && Object.keys(record).length > 1;
+  for (const [k, v] of Object.entries(record)) {
+    if (k === 'id' && isPlan) out[k] = `${v as string}/${suffix}`;
+    else if (isPlan && (k === 'get' || k === 'put' || k === 'check' || k === 'task')) {
+      out[k] = reidentifyLeaf(v as Record<string, unknown>, suffix);
+    } else if (k === 'across') out[k] = v;
+    else out[k] = reidentify(v, suffix);
+  }
+  return out;
+}
+
+// Inside a leaf only the image plans are plans; params, sources and versions stay as written.
+function reidentifyLeaf(leaf: Record<string, unknown>, suffix: string): Record<string, unknown> {
+  const image = leaf.image as Record<string, unknown> | undefined;
+  if (!image) return leaf;
+  return { ...leaf, image: reidentify(image, suffix) };
+}
+
+export async function runAcross(
+  run: BuildRun,
+  plan: Plan,
+  scope: Scope,
+  walk: Walk,
+): Promise<Outcome> {
+  const across = plan.across!;
+  const lookup = scope.vars.lookup();
+  const levels = across.vars.map((v) => {
+    const values = resolveVars(v.values, lookup);
+    if (!Array.isArray(values)) throw new StepError(`across var ${v.name}: values must be a list`);
+    const limit = v.max_in_flight === 'all' ? 0 : (v.max_in_flight ?? 1);
+    return { name: v.name, values, limit };
+  });
+  const template = JSON.parse(across.substep_template) as Plan;
+  const failFast = across.fail_fast === true;
+
+  const runLevel = (level: number, position: number[], current: Scope): Promise<Outcome> => {
+    const { name, values, limit } = levels[level]!;
+    return runTasksLimited(values.length, limit, current, failFast, (i, s) => {
+      const vars = s.vars.child();
+      vars.set(name, values[i]);
+      const child: Scope = { ...s, vars, artifacts: new ArtifactRepository(s.artifacts) };
+      const here = [...position, i];
+      if (level + 1 < levels.length) return runLevel(level + 1, here, child);
+      const substep = reidentify(template, here.join('-')) as Plan;
+      return walk(run, substep, child);
+    });
+  };
+  if (levels.length === 0 || levels.some((l) => l.values.length === 0)) return 'succeeded';
+  return runLevel(0, [], scope);
+}

@@ -1,0 +1,100 @@
+// Which container image a step runs in. Base resource types are `concourse/<type>-resource`
+// images; a custom type or an image_resource resolves through its own type down to a base type.
+// A mock type with mirror_self yields the mock image with MIRRORED_VERSION set, as the real
+// mock's rootfs copy would.
+import type { ImagePlan } from '@jetbridge/pipeline';
+import { StepError } from '../plan/outcome.ts';
+
+export interface StepImage {
+  ref: string;
+  env: string[];
+  privileged: boolean;
+}
+
+export const baseResourceTypes = [
+  'time',
+  'git',
+  'registry-image',
+  's3',
+  'docker-image',
+  'pool',
+  'semver',
+  'mock',
+] as const;
+
+export function baseTypeImage(type: string): string {
+  return `concourse/${type}-resource`;
+}
+
+interface ImageGet {
+  type: string;
+  source?: Record<string, unknown> | null;
+  params?: Record<string, unknown> | null;
+  version?: Record<string, string> | null;
+  /** The image the get itself runs in (for mock, whose mirror inherits MIRRORED_VERSION). */
+  runsIn?: StepImage;
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** The image produced by getting `get`, as an artifact in rootfs format. */
+export function imageFromGet(get: ImageGet): StepImage {
+  const source = get.source ?? {};
+  if (get.type === 'registry-image' || get.type === 'docker-image') {
+    const repository = source.repository;
+    if (typeof repository !== 'string' || repository === '') {
+      throw new StepError(`image of type ${get.type} needs source.repository`);
+    }
+    const tag = get.version?.tag ?? (typeof source.tag === 'string' ? source.tag : 'latest');
+    const digest = get.version?.digest;
+    return {
+      ref: digest ? `${repository}@${digest}` : `${repository}:${tag}`,
+      env: [],
+      privileged: false,
+    };
+  }
+  if (get.runsIn?.ref === baseTypeImage('mock')) {
+    if (!isTrue(source.mirror_self) && !isTrue(get.params?.mirror_self_via_params)) {
+      throw new StepError(
+        'the mock image is only usable as an image with mirror_self: true. Is the image in rootfs format?',
+      );
+    }
+    const inherited = get.runsIn.env.find((e) => e.startsWith('MIRRORED_VERSION='))?.slice(17);
+    const version =
+      get.version?.version ??
+      (typeof source.force_version === 'string' ? source.force_version : undefined) ??
+      (typeof source.initial_version === 'string' ? source.initial_version : undefined) ??
+      inherited ??
+      'mock';
+    return { ref: baseTypeImage('mock'), env: [`MIRRORED_VERSION=${version}`], privileged: false };
+  }
+  throw new StepError(`cannot use a resource of type ${get.type} as an image`);
+}
+
+/** The image a get/put/check of a resource runs in, from the plan's `image`. */
+export function resourceImage(image: ImagePlan | undefined, type: string): StepImage {
+  const privileged = image?.privileged === true;
+  if (!image || image.base_type) {
+    return { ref: baseTypeImage(image?.base_type ?? type), env: [], privileged };
+  }
+  const get = image.get_plan?.get;
+  if (!get) throw new StepError(`resource type ${type} has no image`);
+  const runsIn = resourceImage(get.image, get.type);
+  const version = get.version as Record<string, string> | undefined;
+  return { ...imageFromGet({ ...get, version, runsIn }), privileged };
+}
+
+/** A task's `image_resource`: a get of a base type (custom types are not visible to tasks). */
+export function imageResourceImage(imageResource: {
+  type: string;
+  source?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  version?: Record<string, string>;
+}): StepImage {
+  return imageFromGet({
+    ...imageResource,
+    runsIn: { ref: baseTypeImage(imageResource.type), env: [], privileged: false },
+  });
+}

@@ -1,0 +1,33 @@
+// Reads `<artifact>/<path>` (task files, load_var and set_pipeline files) from the pod that holds
+// the artifact, through the pod-executor's read-file operation.
+import { readFile } from '@jetbridge/bus';
+import type { BuildRun, Scope } from '../plan/run-context.ts';
+import { StepError } from '../plan/outcome.ts';
+
+const maxFileBytes = 4 * 1024 * 1024;
+
+export async function readArtifactFile(run: BuildRun, scope: Scope, file: string): Promise<string> {
+  const slash = file.indexOf('/');
+  const name = slash < 0 ? file : file.slice(0, slash);
+  const rest = slash < 0 ? '' : file.slice(slash + 1);
+  const artifact = scope.artifacts.find(name);
+  if (!artifact || rest === '') {
+    throw new StepError(`artifact '${name}' not found: cannot read ${file}`);
+  }
+  if (artifact.kind !== 'pod') {
+    throw new StepError(`cannot read ${file}: artifact '${name}' is not held by a step pod`);
+  }
+  let reply;
+  try {
+    reply = await run.ctx.bus.request('podExecutor', 'read-file', readFile, {
+      v: 1,
+      podName: artifact.podName,
+      path: `${artifact.path}/${rest}`,
+      maxBytes: maxFileBytes,
+    });
+  } catch (err) {
+    throw new StepError(`failed to read ${file}: ${(err as Error).message}`);
+  }
+  if (!reply.ok) throw new StepError(`failed to read ${file}: ${reply.error}`);
+  return Buffer.from(reply.content, 'base64').toString('utf8');
+}

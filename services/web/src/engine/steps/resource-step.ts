@@ -1,0 +1,249 @@
+// get, put and check steps: a resource script in the resource type's image, the request on stdin
+// and the result on stdout, as the resource interface defines them.
+import type { GetPlan, Plan, PutPlan } from '@jetbridge/pipeline';
+import { eventTime, type BuildEvent } from '../../builds/index.ts';
+import type { ArtifactSource } from '../plan/artifacts.ts';
+import { StepError } from '../plan/outcome.ts';
+import type { BuildRun, Scope } from '../plan/run-context.ts';
+import { runContainerStep, type ContainerStepResult } from './container-step.ts';
+import { goRequestJson } from './go-json.ts';
+import { imageFromGet, resourceImage, type StepImage } from './images.ts';
+import { parseVersionResult, type ResourceVersion } from './resource-output.ts';
+import { saveBuildResourceVersion } from './resource-versions.ts';
+import { baseStepJob } from './step-job.ts';
+import { resourceEnv } from './step-env.ts';
+import { loadStep } from './step-store.ts';
+import { putInputs } from './put-inputs.ts';
+
+const getDir = '/tmp/build/get';
+const putDir = '/tmp/build/put';
+
+function nonEmpty(params: Record<string, unknown> | undefined | null) {
+  return params && Object.keys(params).length > 0 ? params : undefined;
+}
+
+async function versionFor(run: BuildRun, get: GetPlan): Promise<ResourceVersion | undefined> {
+  if (get.version) return get.version as ResourceVersion;
+  if (!get.version_from) return undefined;
+  const from = await loadStep(run.ctx.pool, run.build.id, get.version_from);
+  const version = from?.result.version;
+  if (!version) throw new StepError(`no version produced by step ${get.version_from}`);
+  return version;
+}
+
+/** A fetched artifact that is an image in rootfs format, when its resource makes one. */
+function imageOfFetched(get: GetPlan, runsIn: StepImage, version: ResourceVersion) {
+  try {
+    return imageFromGet({
+      type: get.type,
+      source: get.source,
+      params: get.params,
+      version,
+      runsIn,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function resourceJob(
+  run: BuildRun,
+  scope: Scope,
+  plan: Plan,
+  type: 'get' | 'put',
+  image: StepImage,
+) {
+  const step = (plan.get ?? plan.put)!;
+  const stepName = step.name ?? step.resource ?? '';
+  return {
+    ...baseStepJob(run, scope, {
+      planId: plan.id,
+      type,
+      stepName,
+      resource: step.resource ?? stepName,
+    }),
+    image: { ref: image.ref, env: image.env },
+    privileged: image.privileged,
+    captureStdout: true,
+    caches: [],
+    timeoutMs: null,
+    tags: step.tags ?? [],
+  };
+}
+
+export async function runGetStep(
+  run: BuildRun,
+  scope: Scope,
+  plan: Plan,
+): Promise<ContainerStepResult> {
+  const get = plan.get!;
+  const origin = { id: plan.id };
+  const name = get.name ?? get.resource ?? '';
+  return runContainerStep(run, scope, {
+    planId: plan.id,
+    prepare: async () => {
+      const image = resourceImage(get.image, get.type);
+      const version = await versionFor(run, get);
+      const job = {
+        ...resourceJob(run, scope, plan, 'get', image),
+        run: {
+          path: '/opt/resource/in',
+          args: [getDir],
+          env: resourceEnv(run.build, run.ctx.settings, scope),
+        },
+        stdin: goRequestJson([
+          ['source', get.source ?? null],
+          ['params', nonEmpty(get.params)],
+          ['version', version],
+        ]),
+        workingDir: getDir,
+        inputs: [],
+        outputs: [{ name, path: getDir }],
+      };
+      const init: BuildEvent = {
+        type: 'initialize-get',
+        version: '2.0',
+        data: { origin, time: eventTime() },
+      };
+      const start: BuildEvent = {
+        type: 'start-get',
+        version: '1.0',
+        data: { origin, time: eventTime() },
+      };
+      return { job, initEvents: [init], startEvent: start };
+    },
+    finish: async (exit, stored) => {
+      if (exit.exitStatus !== 0) {
+        const data = { origin, time: eventTime(), exit_status: exit.exitStatus, version: {} };
+        return {
+          state: 'failed',
+          events: [{ type: 'finish-get', version: '5.1', data }],
+          patch: {},
+        };
+      }
+      const result = parseVersionResult(exit.stdout ?? '', `/opt/resource/in ${getDir}`);
+      const job = stored.job!;
+      const artifact: ArtifactSource = {
+        kind: 'pod',
+        handle: job.handle,
+        podName: job.podName,
+        path: getDir,
+      };
+      const image = imageOfFetched(
+        get,
+        { ...job.image, privileged: false } as StepImage,
+        result.version,
+      );
+      if (image) artifact.image = { ref: image.ref, env: image.env };
+      const data = {
+        origin,
+        time: eventTime(),
+        exit_status: 0,
+        version: result.version,
+        ...(result.metadata.length > 0 ? { metadata: result.metadata } : {}),
+      };
+      const metadataVars = Object.fromEntries(result.metadata.map((m) => [m.name, m.value]));
+      return {
+        state: 'succeeded',
+        events: [{ type: 'finish-get', version: '5.1', data }],
+        patch: {
+          version: result.version,
+          metadata: result.metadata,
+          artifacts: { [name]: artifact },
+          localVar: { name, value: metadataVars },
+        },
+        persist: async (client) => {
+          if (run.build.jobId === null || !get.resource) return;
+          await saveBuildResourceVersion(client, {
+            buildId: run.build.id,
+            pipelineId: run.build.pipelineId,
+            resource: get.resource,
+            name,
+            version: result.version,
+            metadata: result.metadata,
+            isInput: true,
+          });
+        },
+      };
+    },
+  });
+}
+
+export async function runPutStep(
+  run: BuildRun,
+  scope: Scope,
+  plan: Plan,
+): Promise<ContainerStepResult> {
+  const put: PutPlan = plan.put!;
+  const origin = { id: plan.id };
+  return runContainerStep(run, scope, {
+    planId: plan.id,
+    prepare: async () => {
+      const image = resourceImage(put.image, put.type);
+      const env = resourceEnv(run.build, run.ctx.settings, scope);
+      if (put.expose_build_created_by && run.build.createdBy)
+        env.BUILD_CREATED_BY = run.build.createdBy;
+      const inputs = putInputs(scope.artifacts.all(), put).map(([inputName, artifact]) => {
+        const { image: _image, ...source } = artifact;
+        return { name: inputName, path: `${putDir}/${inputName}`, source };
+      });
+      const job = {
+        ...resourceJob(run, scope, plan, 'put', image),
+        run: { path: '/opt/resource/out', args: [putDir], env },
+        stdin: goRequestJson([
+          ['source', put.source ?? null],
+          ['params', nonEmpty(put.params)],
+        ]),
+        workingDir: putDir,
+        inputs,
+        outputs: [],
+      };
+      const init: BuildEvent = {
+        type: 'initialize-put',
+        version: '2.0',
+        data: { origin, time: eventTime() },
+      };
+      const start: BuildEvent = {
+        type: 'start-put',
+        version: '1.0',
+        data: { origin, time: eventTime() },
+      };
+      return { job, initEvents: [init], startEvent: start };
+    },
+    finish: async (exit) => {
+      if (exit.exitStatus !== 0) {
+        const data = { origin, time: eventTime(), exit_status: exit.exitStatus, version: {} };
+        return {
+          state: 'failed',
+          events: [{ type: 'finish-put', version: '5.1', data }],
+          patch: {},
+        };
+      }
+      const result = parseVersionResult(exit.stdout ?? '', `/opt/resource/out ${putDir}`);
+      const data = {
+        origin,
+        time: eventTime(),
+        exit_status: 0,
+        version: result.version,
+        ...(result.metadata.length > 0 ? { metadata: result.metadata } : {}),
+      };
+      return {
+        state: 'succeeded',
+        events: [{ type: 'finish-put', version: '5.1', data }],
+        patch: { version: result.version, metadata: result.metadata },
+        persist: async (client) => {
+          if (!put.resource) return;
+          await saveBuildResourceVersion(client, {
+            buildId: run.build.id,
+            pipelineId: run.build.pipelineId,
+            resource: put.resource,
+            name: put.name,
+            version: result.version,
+            metadata: result.metadata,
+            isInput: false,
+          });
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,185 @@
+// A task step: its config (inline or from a file in an artifact), image, inputs, outputs and
+// caches become one step job; its exit status decides the step.
+import { createHash } from 'node:crypto';
+import {
+  coerceTaskParams,
+  parseTaskConfig,
+  resolveVars,
+  lookupIn,
+  ValidationError,
+  type Plan,
+  type TaskConfig,
+  type TaskPlan,
+} from '@jetbridge/pipeline';
+import { eventTime, type BuildEvent } from '../../builds/index.ts';
+import type { BuildRun, Scope } from '../plan/run-context.ts';
+import { StepError } from '../plan/outcome.ts';
+import type { ArtifactSource } from '../plan/artifacts.ts';
+import { runContainerStep, type ContainerStepResult } from './container-step.ts';
+import { imageResourceImage, type StepImage } from './images.ts';
+import { readArtifactFile } from './read-artifact-file.ts';
+import { baseStepJob } from './step-job.ts';
+import { taskEnv } from './step-env.ts';
+
+async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<TaskConfig> {
+  let config: TaskConfig;
+  try {
+    if (task.config) config = parseTaskConfig(task.config, 'config');
+    else if (task.config_path) {
+      const text = await readArtifactFile(run, scope, task.config_path);
+      config = parseTaskConfig(text, task.config_path);
+    } else throw new StepError('task config or file must be specified');
+  } catch (err) {
+    if (err instanceof ValidationError) throw new StepError(err.message);
+    throw err;
+  }
+  if (task.vars) config = resolveVars(config, lookupIn(task.vars));
+  return config;
+}
+
+function taskImage(scope: Scope, task: TaskPlan, config: TaskConfig): StepImage {
+  if (task.image) {
+    const artifact = scope.artifacts.find(task.image);
+    if (!artifact) throw new StepError(`image artifact '${task.image}' not found`);
+    if (!artifact.image) {
+      throw new StepError(
+        `image artifact '${task.image}' has no metadata.json. Is the image in rootfs format?`,
+      );
+    }
+    return { ...artifact.image, privileged: false };
+  }
+  if (config.image_resource) {
+    const ir = config.image_resource;
+    return imageResourceImage({
+      type: ir.type,
+      source: ir.source as Record<string, unknown> | undefined,
+      params: ir.params as Record<string, unknown> | undefined,
+      version: ir.version as Record<string, string> | undefined,
+    });
+  }
+  if (config.rootfs_uri) {
+    return { ref: config.rootfs_uri.replace(/^docker:\/\/\/?/, ''), env: [], privileged: false };
+  }
+  throw new StepError('task config must specify image_resource, rootfs_uri or the step an image');
+}
+
+function cacheKey(run: BuildRun, stepName: string, path: string): string {
+  const owner = run.build.jobId === null ? `build-${run.build.id}` : `job-${run.build.jobId}`;
+  const digest = createHash('sha256')
+    .update(`${owner}\u0000${stepName}\u0000${path}`)
+    .digest('hex');
+  return `team-${run.build.teamId}-${digest.slice(0, 32)}`;
+}
+
+function taskEventConfig(config: TaskConfig, image: StepImage): Record<string, unknown> {
+  return {
+    platform: config.platform ?? 'linux',
+    image: image.ref,
+    run: { path: config.run?.path ?? '', args: config.run?.args ?? [], dir: config.run?.dir ?? '' },
+    inputs: (config.inputs ?? []).map((i) => ({ name: i.name, path: i.path ?? i.name })),
+  };
+}
+
+export async function runTaskStep(
+  run: BuildRun,
+  scope: Scope,
+  plan: Plan,
+): Promise<ContainerStepResult> {
+  const task = resolveVars(plan.task!, scope.vars.lookup());
+  const origin = { id: plan.id };
+  const workingDir = `/tmp/build/${plan.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  return runContainerStep(run, scope, {
+    planId: plan.id,
+    prepare: async () => {
+      const config = await loadConfig(run, scope, task);
+      const image = taskImage(scope, task, config);
+      const inputs = [];
+      const missing: string[] = [];
+      for (const input of config.inputs ?? []) {
+        const artifactName = task.input_mapping?.[input.name] ?? input.name;
+        const artifact = scope.artifacts.find(artifactName);
+        if (!artifact) {
+          if (!input.optional) missing.push(artifactName);
+          continue;
+        }
+        const { image: _image, ...source } = artifact;
+        inputs.push({
+          name: input.name,
+          path: `${workingDir}/${input.path ?? input.name}`,
+          source,
+        });
+      }
+      if (missing.length > 0) throw new StepError(`missing inputs: ${missing.join(', ')}`);
+      if (!config.run?.path) throw new StepError('task config must specify run.path');
+
+      const env = {
+        ...coerceTaskParams(config.params),
+        ...coerceTaskParams(task.params),
+        ...taskEnv(run.ctx.settings, scope),
+      };
+      const limits = task.container_limits ?? config.container_limits;
+      const job = {
+        ...baseStepJob(run, scope, { planId: plan.id, type: 'task', stepName: task.name }),
+        image: { ref: image.ref, env: image.env },
+        privileged: task.privileged === true,
+        run: {
+          path: config.run.path,
+          args: config.run.args ?? [],
+          ...(config.run.dir ? { dir: `${workingDir}/${config.run.dir}` } : {}),
+          ...(config.run.user ? { user: config.run.user } : {}),
+          env,
+        },
+        captureStdout: false,
+        workingDir,
+        inputs,
+        outputs: (config.outputs ?? []).map((o) => ({
+          name: o.name,
+          path: `${workingDir}/${o.path ?? o.name}`,
+        })),
+        caches: (config.caches ?? []).map((c) => ({
+          path: `${workingDir}/${c.path}`,
+          key: cacheKey(run, task.name, c.path),
+        })),
+        ...(limits ? { limits: limits as { cpu?: number; memory?: number } } : {}),
+        timeoutMs: null,
+        tags: task.tags ?? [],
+      };
+      const eventConfig = taskEventConfig(config, image);
+      const init: BuildEvent = {
+        type: 'initialize-task',
+        version: '4.0',
+        data: { time: eventTime(), origin, config: eventConfig },
+      };
+      const start: BuildEvent = {
+        type: 'start-task',
+        version: '5.0',
+        data: { time: eventTime(), origin, config: eventConfig },
+      };
+      return { job, initEvents: [init], startEvent: start };
+    },
+    finish: async (exit, stored) => {
+      const artifacts: Record<string, ArtifactSource> = {};
+      // Outputs are registered whatever the exit status, so hooks can look at a failed task's.
+      for (const output of stored.job?.outputs ?? []) {
+        const name = task.output_mapping?.[output.name] ?? output.name;
+        artifacts[name] = {
+          kind: 'pod',
+          handle: stored.job!.handle,
+          podName: stored.job!.podName,
+          path: output.path,
+        };
+      }
+      return {
+        state: exit.exitStatus === 0 ? 'succeeded' : 'failed',
+        events: [
+          {
+            type: 'finish-task',
+            version: '4.0',
+            data: { time: eventTime(), exit_status: exit.exitStatus, origin },
+          },
+        ],
+        patch: { artifacts },
+      };
+    },
+  });
+}
