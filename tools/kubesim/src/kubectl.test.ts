@@ -58,6 +58,25 @@ describe('kubectl against kubesim', () => {
     assert.equal((await kubectl(['logs', 'echoer', '--tail=1'])).stdout, 'second line\n');
   });
 
+  it('follows the logs of a running container until it exits', async () => {
+    await cluster.api.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'ticker' },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            { name: 'main', image: 'ubuntu', command: ['sh', '-c', 'echo a; sleep 0.5; echo b'] },
+          ],
+        },
+      },
+    });
+    await waitForPod(cluster, 'ticker', isPhase('Running', 'Succeeded'));
+    const result = await kubectl(['logs', '-f', 'ticker']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'a\nb\n');
+  });
+
   it('runs exec and passes on the exit status', async () => {
     const result = await kubectl(['exec', 'worker-pod', '--', 'sh', '-c', 'echo hi; exit 3']);
     assert.equal(result.stdout, 'hi\n');

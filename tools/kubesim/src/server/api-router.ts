@@ -8,6 +8,7 @@ import { apiGroupList, apiVersions, coreResources, versionInfo } from './discove
 import { coreOpenApi, openApiIndex } from './openapi.ts';
 import { readJsonBody, sendJson } from './http-io.ts';
 import { podTable } from './pod-table.ts';
+import { eventTable } from './event-table.ts';
 import { createPod, gracePeriodOf, patchPod, replacePod } from './pod-writes.ts';
 import { streamPodLog } from './pod-log.ts';
 import { resources } from './resources.ts';
@@ -55,6 +56,10 @@ function listOrWatch(
   const items = ctx.store.list(resource, namespace).filter(matches);
   if (resource === 'pods' && wantsTable(req)) {
     sendJson(res, 200, podTable(items, ctx.store.resourceVersion));
+    return;
+  }
+  if (resource === 'events' && wantsTable(req)) {
+    sendJson(res, 200, eventTable(items, ctx.store.resourceVersion));
     return;
   }
   const kind = `${resources[resource]!.kind}List`;

@@ -1,5 +1,6 @@
 // The meta.k8s.io/v1 Table kubectl asks for when it prints pods.
 import type { KubeObject } from '../store/types.ts';
+import { age, tableColumn } from './table-format.ts';
 
 interface ContainerStatus {
   ready?: boolean;
@@ -7,15 +8,6 @@ interface ContainerStatus {
     waiting?: { reason?: string };
     terminated?: { reason?: string; exitCode?: number; signal?: number };
   };
-}
-
-function age(created: string | undefined): string {
-  if (!created) return '<unknown>';
-  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(created)) / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 3600 * 2) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400 * 2) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
 }
 
 // The STATUS column as kubectl derives it from phase and container states.
@@ -46,13 +38,7 @@ export function podStatusText(pod: KubeObject): string {
 }
 
 export function podTable(pods: KubeObject[], resourceVersion: string): object {
-  const column = (name: string, description: string, priority = 0) => ({
-    name,
-    type: 'string',
-    format: name === 'Name' ? 'name' : '',
-    description,
-    priority,
-  });
+  const column = tableColumn;
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
