@@ -114,7 +114,7 @@ async function saveResources(db: PoolClient, pipelineId: number, config: Pipelin
     await db.query(
       `INSERT INTO resources (pipeline_id, name, type, config, webhook_token, pinned_version,
          pinned_in_config, config_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $6 IS NOT NULL, $7)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $6::jsonb IS NOT NULL, $7)
        ON CONFLICT (pipeline_id, name) DO UPDATE SET type = $3, config = $4, webhook_token = $5,
          active = true, config_hash = $7,
          pinned_version = CASE WHEN $6::jsonb IS NOT NULL THEN $6::jsonb
