@@ -13,7 +13,7 @@ import { podState } from '../pods/pod-state.ts';
 import { findPodByHandle, startPod } from '../pods/startup.ts';
 import { resolveStepPath } from '../pods/volumes.ts';
 import type { PodExecutorSettings } from '../settings.ts';
-import { followOutput, readExitStatus } from './follow-output.ts';
+import { followOutput } from './follow-output.ts';
 import { OutputPublisher } from './output-publisher.ts';
 import { runExec } from './run-exec.ts';
 import { StepStoppedError } from './step-stop.ts';
