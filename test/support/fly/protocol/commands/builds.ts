@@ -1,17 +1,16 @@
-// Build commands: trigger-job, rerun-build, watch, abort-build, builds.
+// Build commands: trigger-job, rerun-build, watch, abort-build.
 import type { Command, CommandContext } from '../context.ts';
 import { loadTarget, TEAM_FLAG } from '../context.ts';
-import { instanceVarsQuery, parseJobFlag, parsePipelineFlag, pipelineRefString } from '../refs.ts';
+import { instanceVarsQuery, parseJobFlag, pipelineRefString } from '../refs.ts';
 import type { JobRef } from '../refs.ts';
 import type { Target } from '../target.ts';
 import { isNotFound } from '../target.ts';
 import { FlyExit } from '../errors.ts';
 import { openBuildEvents, renderBuild } from '../events/render.ts';
-import { renderTable } from '../table.ts';
 
 const JOB = '/api/v1/teams/:team_name/pipelines/:pipeline_name/jobs/:job_name';
 
-interface Build {
+export interface Build {
   id: number;
   name: string;
   status: string;
@@ -21,7 +20,8 @@ interface Build {
   pipeline_instance_vars?: Record<string, unknown>;
   start_time?: number;
   end_time?: number;
-  created_by?: string;
+  created_by?: string | null;
+  resource_name?: string;
 }
 
 async function jobParams(target: Target, ref: JobRef) {
@@ -196,90 +196,5 @@ export const abortBuildCommand: Command = {
       query: ctx.flags.bool('force') ? [['force', '']] : [],
     });
     ctx.io.println('build successfully aborted');
-  },
-};
-
-function buildName(b: Build): string {
-  if (!b.job_name) return b.name;
-  const pipeline = pipelineRefString({
-    name: b.pipeline_name ?? '',
-    instanceVars: b.pipeline_instance_vars,
-  });
-  return `${pipeline}/${b.job_name}/${b.name}`;
-}
-
-export const buildsCommand: Command = {
-  name: 'builds',
-  aliases: ['bs'],
-  flags: [
-    { long: 'job', short: 'j', kind: 'string' },
-    { long: 'pipeline', short: 'p', kind: 'string' },
-    { long: 'count', short: 'c', kind: 'string' },
-    { long: 'all-teams', short: 'a', kind: 'bool' },
-    { long: 'current-team', kind: 'bool' },
-    { long: 'json', kind: 'bool' },
-    TEAM_FLAG,
-  ],
-  async run(ctx) {
-    const target = await loadTarget(ctx);
-    const query: Array<[string, string]> = [['limit', ctx.flags.str('count') ?? '50']];
-    let builds: Build[] = [];
-    const jobFlag = ctx.flags.str('job');
-    const pipelineFlag = ctx.flags.str('pipeline');
-    if (jobFlag !== undefined) {
-      const opts = await jobParams(target, parseJobFlag(jobFlag));
-      builds =
-        (await target.json<Build[]>('GET', `${JOB}/builds`, {
-          ...opts,
-          query: [...query, ...opts.query],
-        })) ?? [];
-    } else if (pipelineFlag !== undefined) {
-      const ref = parsePipelineFlag(pipelineFlag);
-      builds =
-        (await target.json<Build[]>(
-          'GET',
-          '/api/v1/teams/:team_name/pipelines/:pipeline_name/builds',
-          {
-            params: { team_name: target.team, pipeline_name: ref.name },
-            query: [...query, ...(await instanceVarsQuery(ref))],
-          },
-        )) ?? [];
-    } else if (
-      ctx.flags.bool('all-teams') ||
-      ctx.flags.str('team') ||
-      ctx.flags.bool('current-team')
-    ) {
-      const teams = ctx.flags.bool('all-teams')
-        ? ((await target.json<Array<{ name: string }>>('GET', '/api/v1/teams')) ?? []).map(
-            (t) => t.name,
-          )
-        : [target.team];
-      for (const team of teams) {
-        const page = await target.json<Build[]>('GET', '/api/v1/teams/:team_name/builds', {
-          params: { team_name: team },
-          query,
-        });
-        builds.push(...(page ?? []));
-      }
-    } else {
-      builds = (await target.json<Build[]>('GET', '/api/v1/builds', { query })) ?? [];
-    }
-    if (ctx.flags.bool('json')) {
-      ctx.io.println(JSON.stringify(builds, null, '  '));
-      return;
-    }
-    const rows = builds.map((b) => [
-      String(b.id),
-      buildName(b),
-      b.status,
-      b.team_name ?? '',
-      b.created_by ?? '',
-    ]);
-    renderTable(
-      ctx.io,
-      ['id', 'name', 'status', 'team', 'created by'],
-      rows,
-      ctx.printTableHeaders,
-    );
   },
 };
