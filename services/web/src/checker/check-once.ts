@@ -44,7 +44,11 @@ async function startRequestedChecks(client: PoolClient, log: Logger): Promise<nu
       continue;
     }
     const kind: Checkable['kind'] = build.resource_id !== null ? 'resource' : 'resource_type';
-    const target = await loadCheckable(client, kind, (build.resource_id ?? build.resource_type_id)!);
+    const target = await loadCheckable(
+      client,
+      kind,
+      (build.resource_id ?? build.resource_type_id)!,
+    );
     if (!target) {
       await finishBuild(client, build.id, 'errored');
       continue;

@@ -16,7 +16,7 @@ function varsOf(config: PipelineConfig, sourceName: string | undefined, instance
   if (sourceName === undefined) return (instanceVars ?? {}) as Record<string, unknown>;
   const varSource = (config.var_sources ?? []).find((v) => v.name === sourceName);
   if (varSource?.type !== 'dummy') return null;
-  return ((varSource.config as { vars?: Record<string, unknown> } | undefined)?.vars ?? {});
+  return (varSource.config as { vars?: Record<string, unknown> } | undefined)?.vars ?? {};
 }
 
 function lookupVar(vars: Record<string, unknown> | null, ref: VarRef) {

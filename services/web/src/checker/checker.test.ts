@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '@jetbridge/db';
-import type { PipelineConfig } from '@jetbridge/pipeline';
+import type { CheckPlan, PipelineConfig } from '@jetbridge/pipeline';
 import { appendBuildEvents, errorEvent } from '../builds/index.ts';
 import { createTestWorld, type TestWorld } from '../scheduler/test-pipeline.ts';
 import { checkOnce } from './check-once.ts';
@@ -17,7 +17,7 @@ function config(resource: Record<string, unknown> = {}, extra: Partial<PipelineC
 interface CheckBuild {
   id: number;
   status: string;
-  plan: { id: string; check: Record<string, any> };
+  plan: { id: string; check: CheckPlan };
 }
 
 describe('resource checker', () => {
@@ -52,7 +52,13 @@ describe('resource checker', () => {
     assert.equal(build!.status, 'started');
     assert.deepEqual(build!.plan, {
       id: '1',
-      check: { name: 'repo', type: 'mock', source: { a: 1 }, image: { base_type: 'mock' }, resource: 'repo' },
+      check: {
+        name: 'repo',
+        type: 'mock',
+        source: { a: 1 },
+        image: { base_type: 'mock' },
+        resource: 'repo',
+      },
     });
     const row = await world.pool.query('SELECT last_check_build_id FROM resources WHERE id = $1', [
       p.resources.repo,
@@ -112,7 +118,12 @@ describe('resource checker', () => {
     const requested = await world.pool.query<{ id: number }>(
       `INSERT INTO builds (team_id, pipeline_id, resource_id, name, manually_triggered, plan)
        VALUES ($1, $2, $3, nextval('one_off_name_seq')::text, true, $4) RETURNING id`,
-      [world.teamId, p.id, p.resources.repo, JSON.stringify({ check: { from_version: { v: 'x' } } })],
+      [
+        world.teamId,
+        p.id,
+        p.resources.repo,
+        JSON.stringify({ check: { from_version: { v: 'x' } } }),
+      ],
     );
 
     await pass();
@@ -131,9 +142,12 @@ describe('resource checker', () => {
 
   it('resolves vars in the source and errors the check when one is undefined', async () => {
     const resolved = await world.createPipeline(
-      config({ source: { user: '((creds:user))' } }, {
-        var_sources: [{ name: 'creds', type: 'dummy', config: { vars: { user: 'bob' } } }],
-      }),
+      config(
+        { source: { user: '((creds:user))' } },
+        {
+          var_sources: [{ name: 'creds', type: 'dummy', config: { vars: { user: 'bob' } } }],
+        },
+      ),
     );
     const missing = await world.createPipeline(config({ source: { token: '((token))' } }));
 
@@ -170,12 +184,15 @@ describe('resource checker', () => {
 
   it('checks the custom types a resource uses, and plans their image', async () => {
     const p = await world.createPipeline(
-      config({ type: 'my-type' }, {
-        resource_types: [
-          { name: 'my-type', type: 'registry-image', source: { repository: 'me/mine' } },
-          { name: 'unused', type: 'registry-image', source: { repository: 'me/unused' } },
-        ],
-      }),
+      config(
+        { type: 'my-type' },
+        {
+          resource_types: [
+            { name: 'my-type', type: 'registry-image', source: { repository: 'me/mine' } },
+            { name: 'unused', type: 'registry-image', source: { repository: 'me/unused' } },
+          ],
+        },
+      ),
     );
 
     await pass();
@@ -190,7 +207,7 @@ describe('resource checker', () => {
     });
     assert.equal((await checks('resource_type_id', p.resourceTypes.unused!)).length, 0);
     const [resourceCheck] = await checks('resource_id', p.resources.repo!);
-    assert.equal(resourceCheck!.plan.check.image.check_plan.id, '1/image-check');
-    assert.equal(resourceCheck!.plan.check.image.get_plan.get.version_from, '1/image-check');
+    assert.equal(resourceCheck!.plan.check.image.check_plan!.id, '1/image-check');
+    assert.equal(resourceCheck!.plan.check.image.get_plan!.get!.version_from, '1/image-check');
   });
 });

@@ -57,7 +57,10 @@ export async function startCheck(
     });
     buildId = created.id;
   } else {
-    await client.query('UPDATE builds SET plan = $2 WHERE id = $1', [buildId, JSON.stringify(plan)]);
+    await client.query('UPDATE builds SET plan = $2 WHERE id = $1', [
+      buildId,
+      JSON.stringify(plan),
+    ]);
     if (failure === null) await startBuild(client, buildId);
   }
 

@@ -74,13 +74,16 @@ describe('resource versions', () => {
 
   it('records the check on the resource', async () => {
     const p = await world.createPipeline(config);
-    await world.pool.query("UPDATE resources SET check_error = 'boom' WHERE id = $1", [p.resources.repo]);
+    await world.pool.query("UPDATE resources SET check_error = 'boom' WHERE id = $1", [
+      p.resources.repo,
+    ]);
 
     await world.check(p.resources.repo!);
 
-    const row = await world.pool.query('SELECT last_checked, check_error FROM resources WHERE id = $1', [
-      p.resources.repo,
-    ]);
+    const row = await world.pool.query(
+      'SELECT last_checked, check_error FROM resources WHERE id = $1',
+      [p.resources.repo],
+    );
     assert.notEqual(row.rows[0].last_checked, null);
     assert.equal(row.rows[0].check_error, null);
   });
@@ -111,20 +114,32 @@ describe('resource versions', () => {
     await world.check(repo, ...['1', '2', '3', '4', '5'].map((v) => ({ version: v })));
 
     const first = await inTransaction(world.pool, (c) => listVersions(c, repo, { limit: 2 }));
-    assert.deepEqual(first.versions.map((v) => v.version.version), ['5', '4']);
+    assert.deepEqual(
+      first.versions.map((v) => v.version.version),
+      ['5', '4'],
+    );
     assert.equal(first.pagination.previous, undefined);
     const second = await inTransaction(world.pool, (c) =>
       listVersions(c, repo, { limit: 2, to: first.pagination.next!.to }),
     );
-    assert.deepEqual(second.versions.map((v) => v.version.version), ['3', '2']);
+    assert.deepEqual(
+      second.versions.map((v) => v.version.version),
+      ['3', '2'],
+    );
     const back = await inTransaction(world.pool, (c) =>
       listVersions(c, repo, { limit: 2, from: second.pagination.previous!.from }),
     );
-    assert.deepEqual(back.versions.map((v) => v.version.version), ['5', '4']);
+    assert.deepEqual(
+      back.versions.map((v) => v.version.version),
+      ['5', '4'],
+    );
 
     const filtered = await inTransaction(world.pool, (c) =>
       listVersions(c, repo, { filter: { version: '3' } }),
     );
-    assert.deepEqual(filtered.versions.map((v) => v.version.version), ['3']);
+    assert.deepEqual(
+      filtered.versions.map((v) => v.version.version),
+      ['3'],
+    );
   });
 });

@@ -98,7 +98,11 @@ describe('scheduler: passed constraints', () => {
     );
   });
 
-  async function recordSucceededBuild(pipelineId: number, jobId: number, used: Record<string, string>) {
+  async function recordSucceededBuild(
+    pipelineId: number,
+    jobId: number,
+    used: Record<string, string>,
+  ) {
     const build = await world.pool.query<{ id: number }>(
       `INSERT INTO builds (team_id, pipeline_id, job_id, name, status)
        VALUES ($1, $2, $3, 'x', 'succeeded') RETURNING id`,

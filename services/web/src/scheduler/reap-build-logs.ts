@@ -41,7 +41,8 @@ export async function reapBuildLogs(
   for (const build of builds.rows) {
     const withinCount = retention.builds <= 0 || kept < retention.builds;
     const withinDays = retention.days <= 0 || !build.expired;
-    const neededSucceeded = build.status === 'succeeded' && keptSucceeded < retention.minimumSucceeded;
+    const neededSucceeded =
+      build.status === 'succeeded' && keptSucceeded < retention.minimumSucceeded;
     if ((withinCount && withinDays) || neededSucceeded) {
       kept++;
       if (build.status === 'succeeded') keptSucceeded++;

@@ -43,7 +43,10 @@ async function scheduleJob(
   } else {
     const hasNewInputs = resolution.inputs.some((i) => i.firstOccurrence);
     if (hasNewInputs !== job.hasNewInputs) {
-      await client.query('UPDATE jobs SET has_new_inputs = $2 WHERE id = $1', [job.id, hasNewInputs]);
+      await client.query('UPDATE jobs SET has_new_inputs = $2 WHERE id = $1', [
+        job.id,
+        hasNewInputs,
+      ]);
     }
     if (resolution.inputs.some((i) => i.trigger && i.firstOccurrence)) {
       const created = await ensurePendingBuild(client, state.teamId, state.id, job.id);

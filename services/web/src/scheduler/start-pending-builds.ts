@@ -47,7 +47,10 @@ async function isNextInGroups(
   return first.rows[0]?.id === build.id;
 }
 
-async function rerunInputs(client: PoolClient, originalId: number): Promise<ResolvedInput[] | null> {
+async function rerunInputs(
+  client: PoolClient,
+  originalId: number,
+): Promise<ResolvedInput[] | null> {
   const found = await client.query<{ inputs: StoredBuildInput[] | null }>(
     'SELECT inputs FROM builds WHERE id = $1',
     [originalId],

@@ -1,6 +1,12 @@
 // Test support: a throwaway database with one team and pipelines inserted straight into the rows
 // the API would write, plus helpers to mint versions and finish builds.
-import { createPool, createTestDatabase, inTransaction, type Pool } from '@jetbridge/db';
+import {
+  createPool,
+  createTestDatabase,
+  inTransaction,
+  type Pool,
+  type PostgresSettings,
+} from '@jetbridge/db';
 import type { PipelineConfig } from '@jetbridge/pipeline';
 import { summarizePipeline } from '@jetbridge/pipeline';
 import { silentLogger } from '@jetbridge/telemetry';
@@ -17,9 +23,13 @@ export interface TestPipeline {
 
 export interface TestWorld {
   pool: Pool;
+  settings: PostgresSettings;
   logger: ReturnType<typeof silentLogger>;
   teamId: number;
-  createPipeline(config: PipelineConfig, opts?: { paused?: boolean; name?: string }): Promise<TestPipeline>;
+  createPipeline(
+    config: PipelineConfig,
+    opts?: { paused?: boolean; name?: string },
+  ): Promise<TestPipeline>;
   /** Saves versions as a check would have returned them. */
   check(resourceId: number, ...versions: Record<string, string>[]): Promise<void>;
   finish(buildId: number, status: FinalBuildStatus): Promise<void>;
@@ -50,6 +60,7 @@ export async function createTestWorld(): Promise<TestWorld> {
 
   return {
     pool,
+    settings: database.settings,
     logger: silentLogger(),
     teamId,
     async createPipeline(config, opts = {}) {

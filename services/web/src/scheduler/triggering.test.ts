@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '@jetbridge/db';
-import type { PipelineConfig } from '@jetbridge/pipeline';
+import type { PipelineConfig, Plan } from '@jetbridge/pipeline';
 import { disableVersion, pinVersion } from '../resources/index.ts';
 import { scheduleOnce } from './schedule-once.ts';
 import { createTestWorld, type TestWorld } from './test-pipeline.ts';
@@ -33,7 +33,7 @@ describe('scheduler: triggering', () => {
     assert.equal(build!.name, '1');
     assert.equal(build!.status, 'started');
     assert.deepEqual(build!.inputs![0]!.version, { version: 'v1' });
-    assert.deepEqual((build!.plan as any).do[0].get.version, { version: 'v1' });
+    assert.deepEqual((build!.plan as Plan).do![0]!.get!.version, { version: 'v1' });
     const used = await world.pool.query(
       'SELECT name, is_input FROM build_resource_versions WHERE build_id = $1',
       [build!.id],
@@ -61,7 +61,9 @@ describe('scheduler: triggering', () => {
     await scheduleOnce(world, p.id);
 
     assert.equal((await world.builds(p.jobs.unit!)).length, 0);
-    const job = await world.pool.query('SELECT has_new_inputs FROM jobs WHERE id = $1', [p.jobs.unit]);
+    const job = await world.pool.query('SELECT has_new_inputs FROM jobs WHERE id = $1', [
+      p.jobs.unit,
+    ]);
     assert.equal(job.rows[0].has_new_inputs, true);
   });
 
