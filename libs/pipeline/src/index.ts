@@ -60,3 +60,5 @@ export type {
 } from './summary/summarize-pipeline.ts';
 export { parseStep, type StepNode } from './steps/step-tree.ts';
 export { jobStepTree } from './steps/job-steps.ts';
+export { imageFor } from './plan/image-plan.ts';
+export { parseGoDuration } from './steps/go-duration.ts';
