@@ -22,7 +22,9 @@ describe('the build store', () => {
     pool = createPool(db.settings);
     teamId = (await pool.query(`INSERT INTO teams (name) VALUES ('main') RETURNING id`)).rows[0].id;
     pipelineId = (
-      await pool.query(`INSERT INTO pipelines (team_id, name) VALUES ($1, 'p') RETURNING id`, [teamId])
+      await pool.query(`INSERT INTO pipelines (team_id, name) VALUES ($1, 'p') RETURNING id`, [
+        teamId,
+      ])
     ).rows[0].id;
   });
 
@@ -44,7 +46,9 @@ describe('the build store', () => {
     const a = await inTransaction(pool, (c) => createOneOffBuild(c, { teamId, plan }));
     const b = await inTransaction(pool, (c) => createCheckBuild(c, { teamId, pipelineId, plan }));
     assert.equal(Number(b.name), Number(a.name) + 1);
-    const row = (await pool.query('SELECT status, start_time, plan FROM builds WHERE id = $1', [a.id])).rows[0];
+    const row = (
+      await pool.query('SELECT status, start_time, plan FROM builds WHERE id = $1', [a.id])
+    ).rows[0];
     assert.equal(row.status, 'started');
     assert.notEqual(row.start_time, null);
     assert.deepEqual(row.plan, plan);
@@ -55,16 +59,24 @@ describe('the build store', () => {
   });
 
   it('numbers events consecutively from 0 under concurrent writers', async () => {
-    const { id } = await inTransaction(pool, (c) => createOneOffBuild(c, { teamId, plan: { id: 'x' } }));
+    const { id } = await inTransaction(pool, (c) =>
+      createOneOffBuild(c, { teamId, plan: { id: 'x' } }),
+    );
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         inTransaction(pool, (c) =>
-          appendBuildEvents(c, id, [logEvent({ id: 'x' }, `a${i}`), logEvent({ id: 'x' }, `b${i}`)]),
+          appendBuildEvents(c, id, [
+            logEvent({ id: 'x' }, `a${i}`),
+            logEvent({ id: 'x' }, `b${i}`),
+          ]),
         ),
       ),
     );
     const stored = await events(id);
-    assert.deepEqual(stored.map((e) => e.event_id), stored.map((_, i) => i));
+    assert.deepEqual(
+      stored.map((e) => e.event_id),
+      stored.map((_, i) => i),
+    );
     assert.equal(stored.length, 21);
     const count = (await pool.query('SELECT event_count FROM builds WHERE id = $1', [id])).rows[0];
     assert.equal(count.event_count, 21);
@@ -82,11 +94,15 @@ describe('the build store', () => {
     assert.equal(await inTransaction(pool, (c) => finishBuild(c, id, 'succeeded')), false);
 
     const stored = await events(id);
-    assert.deepEqual(stored.map((e) => [e.type, e.data.status]), [
-      ['status', 'started'],
-      ['status', 'failed'],
-    ]);
-    const row = (await pool.query('SELECT status, end_time, owner FROM builds WHERE id = $1', [id])).rows[0];
+    assert.deepEqual(
+      stored.map((e) => [e.type, e.data.status]),
+      [
+        ['status', 'started'],
+        ['status', 'failed'],
+      ],
+    );
+    const row = (await pool.query('SELECT status, end_time, owner FROM builds WHERE id = $1', [id]))
+      .rows[0];
     assert.equal(row.status, 'failed');
     assert.notEqual(row.end_time, null);
     assert.equal(row.owner, null);

@@ -26,7 +26,10 @@ describe('aborting a build', () => {
 
   it('stops the running step, runs only on_abort and ensure, and ends aborted', async () => {
     const work: Plan = { id: 'work', do: [t('hold-long'), t('next')] };
-    const withSuccess: Plan = { id: 's', on_success: { step: work, on_success: t('success-hook') } };
+    const withSuccess: Plan = {
+      id: 's',
+      on_success: { step: work, on_success: t('success-hook') },
+    };
     const withAbort: Plan = { id: 'a', on_abort: { step: withSuccess, on_abort: t('abort-hook') } };
     const plan: Plan = { id: 'e', ensure: { step: withAbort, ensure: t('ensure-hook') } };
     const buildId = await h.createBuild(plan);
@@ -37,9 +40,16 @@ describe('aborting a build', () => {
     await h.wakeups.notify(channels.builds, String(buildId));
 
     assert.equal(await h.waitForFinish(buildId), 'aborted');
-    assert.deepEqual(mine().map((j) => j.metadata.stepName), ['hold-long', 'abort-hook', 'ensure-hook']);
+    assert.deepEqual(
+      mine().map((j) => j.metadata.stepName),
+      ['hold-long', 'abort-hook', 'ensure-hook'],
+    );
     const long = mine()[0]!;
-    assert.ok(executor.aborts.some((a) => a.buildId === buildId && a.handle === long.handle && a.reason === 'aborted'));
+    assert.ok(
+      executor.aborts.some(
+        (a) => a.buildId === buildId && a.handle === long.handle && a.reason === 'aborted',
+      ),
+    );
     assert.equal(mine()[1]!.run.env.BUILD_STATUS, 'aborted');
     assert.equal(mine()[2]!.run.env.BUILD_STATUS, 'aborted');
     const events = await h.events(buildId);
@@ -77,7 +87,10 @@ describe('taking over a build whose owner died', () => {
     const engineA = h.startEngine({ replicaId: 'web-a' });
     const plan: Plan = { id: 'seq', do: [t('first'), t('second'), t('third')] };
     const buildId = await h.createBuild(plan);
-    await h.waitFor(async () => ((await h.logText(buildId, 'second')) === 'part1\n' ? true : null), 'first output');
+    await h.waitFor(
+      async () => ((await h.logText(buildId, 'second')) === 'part1\n' ? true : null),
+      'first output',
+    );
     await engineA.stop();
 
     // The owner is gone without releasing: its lease is simply out of date.
@@ -93,12 +106,17 @@ describe('taking over a build whose owner died', () => {
     h.startEngine({ replicaId: 'web-b' });
     assert.equal(await h.waitForFinish(buildId), 'succeeded');
 
-    const names = executor.jobs.filter((j) => j.buildId === buildId).map((j) => j.metadata.stepName);
+    const names = executor.jobs
+      .filter((j) => j.buildId === buildId)
+      .map((j) => j.metadata.stepName);
     assert.deepEqual(names, ['first', 'second', 'third']);
     assert.equal(await h.logText(buildId, 'first'), 'first\n');
     assert.equal(await h.logText(buildId, 'second'), 'part1\npart2\n');
     const events = await h.events(buildId);
-    assert.deepEqual(events.map((e) => e.eventId), events.map((_, i) => i));
+    assert.deepEqual(
+      events.map((e) => e.eventId),
+      events.map((_, i) => i),
+    );
     assert.equal(events.filter((e) => e.type === 'finish-task').length, 3);
     assert.equal(events.filter((e) => e.type === 'start-task').length, 3);
     assert.equal(events.at(-1)!.type, 'status');
@@ -108,7 +126,10 @@ describe('taking over a build whose owner died', () => {
   it('logs a warning when output bytes were lost and still finishes from the exit status', async () => {
     h.startEngine({ replicaId: 'web-c' });
     const buildId = await h.createBuild(t('second'));
-    await h.waitFor(async () => ((await h.logText(buildId)) === 'part1\n' ? true : null), 'first output');
+    await h.waitFor(
+      async () => ((await h.logText(buildId)) === 'part1\n' ? true : null),
+      'first output',
+    );
     const job = executor.jobs.find((j) => j.buildId === buildId)!;
     await executor.output(job, 'stdout', 'tail\n', 100);
     await executor.finish(job, 0);

@@ -99,14 +99,26 @@ export class BuildRunner {
     const root = this.#released.child();
     this.#root = root;
     if (row.aborted) root.cancel('aborted');
-    const run: BuildRun = { ctx, build, follower: this.#follower, logger: this.#logger, released: this.#released };
-    const scope = { cancel: root, artifacts: new ArtifactRepository(), vars: new LocalVars(), attempt: '' };
+    const run: BuildRun = {
+      ctx,
+      build,
+      follower: this.#follower,
+      logger: this.#logger,
+      released: this.#released,
+    };
+    const scope = {
+      cancel: root,
+      artifacts: new ArtifactRepository(),
+      vars: new LocalVars(),
+      attempt: '',
+    };
 
     let outcome: Outcome;
     try {
       outcome = await walkPlan(run, build.plan, scope);
     } catch (err) {
-      if (err instanceof BuildReleasedError || this.#released.reason) throw new BuildReleasedError('released');
+      if (err instanceof BuildReleasedError || this.#released.reason)
+        throw new BuildReleasedError('released');
       this.#logger.error({ err }, 'build-plan-failed');
       outcome = 'errored';
     }

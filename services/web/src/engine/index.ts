@@ -28,7 +28,13 @@ export function startBuildEngine(ctx: WebContext): { stop(): Promise<void> } {
     for (const r of renewed) if (r.aborted) runners.get(r.id)?.abort();
 
     if (stopping) return;
-    const claimed = await claimBuilds(ctx.pool, ctx.replicaId, leaseMs, [...runners.keys()], maxClaimPerTick);
+    const claimed = await claimBuilds(
+      ctx.pool,
+      ctx.replicaId,
+      leaseMs,
+      [...runners.keys()],
+      maxClaimPerTick,
+    );
     for (const id of claimed) {
       if (runners.has(id)) continue;
       const runner = new BuildRunner(ctx, id);
@@ -57,7 +63,11 @@ export function startBuildEngine(ctx: WebContext): { stop(): Promise<void> } {
       await stopLoop();
       const held = [...runners.values()];
       await Promise.all(held.map((r) => r.release()));
-      await releaseBuilds(ctx.pool, ctx.replicaId, held.map((r) => r.buildId));
+      await releaseBuilds(
+        ctx.pool,
+        ctx.replicaId,
+        held.map((r) => r.buildId),
+      );
       if (held.length > 0) await ctx.wakeups.notify(channels.builds, '').catch(() => {});
     },
   };

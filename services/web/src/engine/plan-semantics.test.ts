@@ -25,7 +25,9 @@ describe('walking a plan', () => {
 
   before(async () => {
     h = await EngineHarness.create();
-    executor = new FakeExecutor(h.bus, (job) => behaviour(job.metadata.stepName, job.attempt)).start();
+    executor = new FakeExecutor(h.bus, (job) =>
+      behaviour(job.metadata.stepName, job.attempt),
+    ).start();
     h.startEngine();
   });
 
@@ -37,12 +39,15 @@ describe('walking a plan', () => {
   async function run(plan: Plan): Promise<{ status: string; steps: string[]; buildId: number }> {
     const buildId = await h.createBuild(plan);
     const status = await h.waitForFinish(buildId);
-    const steps = executor.jobs.filter((j) => j.buildId === buildId).map((j) => j.metadata.stepName);
+    const steps = executor.jobs
+      .filter((j) => j.buildId === buildId)
+      .map((j) => j.metadata.stepName);
     return { status, steps, buildId };
   }
 
   function envOf(buildId: number, step: string) {
-    return executor.jobs.find((j) => j.buildId === buildId && j.metadata.stepName === step)!.run.env;
+    return executor.jobs.find((j) => j.buildId === buildId && j.metadata.stepName === step)!.run
+      .env;
   }
 
   it('runs on_success after a success with BUILD_STATUS=succeeded', async () => {
@@ -87,7 +92,11 @@ describe('walking a plan', () => {
   });
 
   it('runs job hooks in Concourse order: on_failure inside, ensure outside', async () => {
-    const plan = hook('ensure', hook('on_failure', hook('on_success', t('fail5'), t('s')), t('f')), t('e'));
+    const plan = hook(
+      'ensure',
+      hook('on_failure', hook('on_success', t('fail5'), t('s')), t('f')),
+      t('e'),
+    );
     const r = await run(plan);
     assert.equal(r.status, 'failed');
     assert.deepEqual(r.steps, ['fail5', 'f', 'e']);
@@ -104,19 +113,27 @@ describe('walking a plan', () => {
     const r = await run({ id: 'retry', retry: [attempt(1), attempt(2), attempt(3)] });
     assert.equal(r.status, 'succeeded');
     const jobs = executor.jobs.filter((j) => j.buildId === r.buildId);
-    assert.deepEqual(jobs.map((j) => j.attempt), ['1', '2']);
+    assert.deepEqual(
+      jobs.map((j) => j.attempt),
+      ['1', '2'],
+    );
     assert.notEqual(jobs[0]!.handle, jobs[1]!.handle);
   });
 
   it('stops in_parallel siblings on the first failure with fail_fast', async () => {
     const plan: Plan = {
       id: 'seq',
-      do: [{ id: 'par', in_parallel: { steps: [t('hold-sibling'), t('fail7')], fail_fast: true } }, t('never')],
+      do: [
+        { id: 'par', in_parallel: { steps: [t('hold-sibling'), t('fail7')], fail_fast: true } },
+        t('never'),
+      ],
     };
     const r = await run(plan);
     assert.equal(r.status, 'failed');
     assert.ok(!r.steps.includes('never'));
-    const sibling = executor.jobs.find((j) => j.buildId === r.buildId && j.metadata.stepName === 'hold-sibling')!;
+    const sibling = executor.jobs.find(
+      (j) => j.buildId === r.buildId && j.metadata.stepName === 'hold-sibling',
+    )!;
     assert.ok(executor.aborts.some((a) => a.handle === sibling.handle && a.reason === 'aborted'));
   });
 
@@ -129,7 +146,8 @@ describe('walking a plan', () => {
     const mine = () => executor.jobs.filter((j) => j.buildId === buildId);
     await executor.until(() => mine().length >= 2, 'two jobs');
     const first = await h.waitFor(
-      async () => ((await h.events(buildId)).filter((e) => e.type === 'start-task').length === 2 ? true : null),
+      async () =>
+        (await h.events(buildId)).filter((e) => e.type === 'start-task').length === 2 ? true : null,
       'two started tasks',
     );
     assert.ok(first);
@@ -142,14 +160,19 @@ describe('walking a plan', () => {
 
   it('fails a step that runs out of time with timeout exceeded and deletes its pod', async () => {
     const plan: Plan = { id: 'limit', timeout: { duration: '300ms', step: t('hold-slow') } };
-    const r = await run({ id: 'f', on_failure: { step: plan, on_failure: t('after-timeout') } } as Plan);
+    const r = await run({
+      id: 'f',
+      on_failure: { step: plan, on_failure: t('after-timeout') },
+    } as Plan);
     assert.equal(r.status, 'failed');
     assert.deepEqual(r.steps, ['hold-slow', 'after-timeout']);
     const events = await h.events(r.buildId);
     const error = events.find((e) => e.type === 'error')!;
     assert.equal(error.data.message, 'timeout exceeded');
     assert.deepEqual(error.data.origin, { id: 'hold-slow' });
-    const job = executor.jobs.find((j) => j.buildId === r.buildId && j.metadata.stepName === 'hold-slow')!;
+    const job = executor.jobs.find(
+      (j) => j.buildId === r.buildId && j.metadata.stepName === 'hold-slow',
+    )!;
     assert.ok(executor.aborts.some((a) => a.handle === job.handle && a.reason === 'timeout'));
   });
 
@@ -164,9 +187,15 @@ describe('walking a plan', () => {
     };
     const r = await run(plan);
     assert.equal(r.status, 'succeeded');
-    const values = executor.jobs.filter((j) => j.buildId === r.buildId).map((j) => j.run.env.VALUE).sort();
+    const values = executor.jobs
+      .filter((j) => j.buildId === r.buildId)
+      .map((j) => j.run.env.VALUE)
+      .sort();
     assert.deepEqual(values, ['a', 'b', 'c']);
-    const planIds = executor.jobs.filter((j) => j.buildId === r.buildId).map((j) => j.planId).sort();
+    const planIds = executor.jobs
+      .filter((j) => j.buildId === r.buildId)
+      .map((j) => j.planId)
+      .sort();
     assert.deepEqual(planIds, ['sub/0', 'sub/1', 'sub/2']);
   });
 });

@@ -43,10 +43,15 @@ describe('resource, task file and load_var steps', () => {
     h = await EngineHarness.create();
     executor = new FakeExecutor(h.bus, resourceScript).start();
     h.bus.serve('podExecutor', 'read-file', readFile, async (req) => {
-      const files: Record<string, string> = { '/tmp/build/get/task.yml': taskFile, '/tmp/build/get/version': 'v1\n' };
+      const files: Record<string, string> = {
+        '/tmp/build/get/task.yml': taskFile,
+        '/tmp/build/get/version': 'v1\n',
+      };
       const content = files[req.path];
-      if (content === undefined) return { v: 1, ok: false, error: `no such file ${req.path}` };
-      return { v: 1, ok: true, content: Buffer.from(content).toString('base64') };
+      if (content === undefined) {
+        return { v: 1 as const, ok: false as const, error: `no such file ${req.path}` };
+      }
+      return { v: 1 as const, ok: true as const, content: Buffer.from(content).toString('base64') };
     });
     const pipeline = await h.pool.query<{ id: number }>(
       `INSERT INTO pipelines (team_id, name, config) VALUES ($1, 'p', '{}') RETURNING id`,
@@ -87,7 +92,17 @@ describe('resource, task file and load_var steps', () => {
       id: 'plan',
       do: [
         { id: 'c', check: { name: 'r', type: 'mock', source, image: mockImage, resource: 'r' } },
-        { id: 'g', get: { name: 'r', type: 'mock', source, image: mockImage, resource: 'r', version: { version: 'v1' } } },
+        {
+          id: 'g',
+          get: {
+            name: 'r',
+            type: 'mock',
+            source,
+            image: mockImage,
+            resource: 'r',
+            version: { version: 'v1' },
+          },
+        },
         {
           id: 't',
           task: {
@@ -100,8 +115,28 @@ describe('resource, task file and load_var steps', () => {
         {
           id: 'p-os',
           on_success: {
-            step: { id: 'p', put: { name: 'r', type: 'mock', source, image: mockImage, resource: 'r', params: { file: 'r/version' } } },
-            on_success: { id: 'pg', get: { name: 'r', type: 'mock', source, image: mockImage, resource: 'r', version_from: 'p' } },
+            step: {
+              id: 'p',
+              put: {
+                name: 'r',
+                type: 'mock',
+                source,
+                image: mockImage,
+                resource: 'r',
+                params: { file: 'r/version' },
+              },
+            },
+            on_success: {
+              id: 'pg',
+              get: {
+                name: 'r',
+                type: 'mock',
+                source,
+                image: mockImage,
+                resource: 'r',
+                version_from: 'p',
+              },
+            },
           },
         },
       ],
@@ -122,7 +157,10 @@ describe('resource, task file and load_var steps', () => {
     assert.equal(get!.run.env.BUILD_PIPELINE_NAME, 'p');
     assert.equal(get!.run.env.BUILD_JOB_NAME, 'j');
     assert.equal(get!.run.env.BUILD_NAME, '1');
-    assert.equal(get!.run.env.BUILD_URL, 'http://jetbridge.test/teams/main/pipelines/p/jobs/j/builds/1');
+    assert.equal(
+      get!.run.env.BUILD_URL,
+      'http://jetbridge.test/teams/main/pipelines/p/jobs/j/builds/1',
+    );
     assert.deepEqual(task!.image, { ref: 'concourse/mock-resource', env: ['MIRRORED_VERSION=v1'] });
     assert.deepEqual(task!.inputs[0]!.source, {
       kind: 'pod',
@@ -131,7 +169,10 @@ describe('resource, task file and load_var steps', () => {
       path: '/tmp/build/get',
     });
     assert.equal(put!.run.path, '/opt/resource/out');
-    assert.deepEqual(put!.inputs.map((i) => [i.name, i.path]), [['r', '/tmp/build/put/r']]);
+    assert.deepEqual(
+      put!.inputs.map((i) => [i.name, i.path]),
+      [['r', '/tmp/build/put/r']],
+    );
     assert.equal(put!.stdin, '{"source":{"mirror_self":true},"params":{"file":"r/version"}}');
     assert.equal(implicitGet!.stdin, '{"source":{"mirror_self":true},"version":{"version":"v2"}}');
     assert.equal(implicitGet!.run.env.BUILD_STATUS, 'succeeded');
@@ -148,9 +189,18 @@ describe('resource, task file and load_var steps', () => {
     assert.deepEqual(finishPut.data.metadata, [{ name: 'a', value: 'b' }]);
     assert.equal(await h.logText(buildId, 'g'), 'fetching\n');
 
-    const versions = await h.pool.query('SELECT version FROM resource_versions WHERE resource_id = $1 ORDER BY check_order', [resourceId]);
-    assert.deepEqual(versions.rows.map((r) => r.version), [{ version: 'v1' }, { version: 'v2' }]);
-    const outputs = await h.pool.query('SELECT name, is_input FROM build_resource_versions WHERE build_id = $1', [buildId]);
+    const versions = await h.pool.query(
+      'SELECT version FROM resource_versions WHERE resource_id = $1 ORDER BY check_order',
+      [resourceId],
+    );
+    assert.deepEqual(
+      versions.rows.map((r) => r.version),
+      [{ version: 'v1' }, { version: 'v2' }],
+    );
+    const outputs = await h.pool.query(
+      'SELECT name, is_input FROM build_resource_versions WHERE build_id = $1',
+      [buildId],
+    );
     assert.deepEqual(outputs.rows, [{ name: 'r', is_input: false }]);
   });
 
@@ -158,7 +208,17 @@ describe('resource, task file and load_var steps', () => {
     const plan: Plan = {
       id: 'plan',
       do: [
-        { id: 'g', get: { name: 'r', type: 'mock', source: {}, image: mockImage, resource: 'r', version: { version: 'v1' } } },
+        {
+          id: 'g',
+          get: {
+            name: 'r',
+            type: 'mock',
+            source: {},
+            image: mockImage,
+            resource: 'r',
+            version: { version: 'v1' },
+          },
+        },
         { id: 'lv', load_var: { name: 'ver', file: 'r/version' } },
         {
           id: 't',
@@ -195,6 +255,9 @@ describe('resource, task file and load_var steps', () => {
     const buildId = await jobBuild(plan);
     assert.equal(await h.waitForFinish(buildId), 'errored');
     const error = (await h.events(buildId)).find((e) => e.type === 'error')!;
-    assert.equal(error.data.message, 'resource script (/opt/resource/in /tmp/build/get) output a null version');
+    assert.equal(
+      error.data.message,
+      'resource script (/opt/resource/in /tmp/build/get) output a null version',
+    );
   });
 });

@@ -12,7 +12,13 @@ describe('a one-step task build', () => {
     executor = new FakeExecutor(h.bus, (job) =>
       job.metadata.stepName === 'broken'
         ? { output: [{ stream: 'stderr', data: 'boom\n' }], exitStatus: 1 }
-        : { output: [{ stream: 'stdout', data: 'hello\n' }, { stream: 'stderr', data: 'warn\n' }], exitStatus: 0 },
+        : {
+            output: [
+              { stream: 'stdout', data: 'hello\n' },
+              { stream: 'stderr', data: 'warn\n' },
+            ],
+            exitStatus: 0,
+          },
     ).start();
     h.startEngine();
   });
@@ -40,7 +46,10 @@ describe('a one-step task build', () => {
         'status@1.0',
       ],
     );
-    assert.deepEqual(events.map((e) => e.eventId), events.map((_, i) => i));
+    assert.deepEqual(
+      events.map((e) => e.eventId),
+      events.map((_, i) => i),
+    );
     assert.equal(events[0]!.data.status, 'started');
     assert.equal(events.at(-1)!.data.status, 'succeeded');
     const init = events[1]!.data as { origin: unknown; config: Record<string, unknown> };
@@ -72,7 +81,10 @@ describe('a one-step task build', () => {
     assert.equal(job.run.env.ATC_EXTERNAL_URL, 'http://jetbridge.test');
     assert.equal(job.captureStdout, false);
 
-    const container = await h.pool.query('SELECT state, finished_at FROM containers WHERE handle = $1', [job.handle]);
+    const container = await h.pool.query(
+      'SELECT state, finished_at FROM containers WHERE handle = $1',
+      [job.handle],
+    );
     assert.equal(container.rows[0].state, 'created');
     assert.notEqual(container.rows[0].finished_at, null);
   });

@@ -6,7 +6,13 @@ import { StepError, type Outcome } from './outcome.ts';
 import type { BuildRun, Scope } from './run-context.ts';
 import { runTasksLimited, type Walk } from './run-limited.ts';
 
-const verbatimKeys = new Set(['across', 'set_pipeline', 'load_var', 'run', 'artifact_input', 'artifact_output']);
+const verbatimKeys = new Set([
+  'set_pipeline',
+  'load_var',
+  'run',
+  'artifact_input',
+  'artifact_output',
+]);
 
 /** Gives every plan node of a substep an id unique to its combination. */
 export function reidentify(value: unknown, suffix: string): unknown {
@@ -19,7 +25,11 @@ export function reidentify(value: unknown, suffix: string): unknown {
     if (k === 'id' && isPlan) out[k] = `${v as string}/${suffix}`;
     else if (isPlan && (k === 'get' || k === 'put' || k === 'check' || k === 'task')) {
       out[k] = reidentifyLeaf(v as Record<string, unknown>, suffix);
-    } else if (k === 'across') out[k] = v;
+    } else if (isPlan && k === 'across') {
+      const across = v as { substep_template: string };
+      const template = reidentify(JSON.parse(across.substep_template), suffix);
+      out[k] = { ...across, substep_template: JSON.stringify(template) };
+    } else if (isPlan && verbatimKeys.has(k)) out[k] = v;
     else out[k] = reidentify(v, suffix);
   }
   return out;

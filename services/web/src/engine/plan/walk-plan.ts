@@ -8,7 +8,7 @@ import { runAcross } from './across.ts';
 import { Cancellation } from './cancellation.ts';
 import { durationMs } from './go-duration.ts';
 import { isLeaf, leafTimeout, runLeaf } from './run-leaf.ts';
-import { combineOutcomes, runLimited } from './run-limited.ts';
+import { runLimited } from './run-limited.ts';
 import { isOk, type Outcome } from './outcome.ts';
 import type { BuildRun, Scope } from './run-context.ts';
 import { cancelOutcome } from '../steps/cancel-outcome.ts';

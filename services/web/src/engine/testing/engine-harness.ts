@@ -23,7 +23,13 @@ export class EngineHarness {
   readonly #drop: () => Promise<void>;
   readonly #engines: Array<{ stop(): Promise<void> }> = [];
 
-  private constructor(pool: Pool, wakeups: Wakeups, bus: Bus, teamId: number, drop: () => Promise<void>) {
+  private constructor(
+    pool: Pool,
+    wakeups: Wakeups,
+    bus: Bus,
+    teamId: number,
+    drop: () => Promise<void>,
+  ) {
     this.pool = pool;
     this.wakeups = wakeups;
     this.bus = bus;
@@ -36,7 +42,9 @@ export class EngineHarness {
     const pool = createPool(db.settings);
     const wakeups = new Wakeups(pool, db.settings);
     await wakeups.start();
-    const team = await pool.query<{ id: number }>(`INSERT INTO teams (name) VALUES ('main') RETURNING id`);
+    const team = await pool.query<{ id: number }>(
+      `INSERT INTO teams (name) VALUES ('main') RETURNING id`,
+    );
     const bus = new Bus(new MemoryTransport());
     return new EngineHarness(pool, wakeups, bus, team.rows[0]!.id, async () => {
       await wakeups.close();
@@ -67,7 +75,9 @@ export class EngineHarness {
     };
   }
 
-  startEngine(overrides: { replicaId?: string; buildLeaseMs?: number } = {}): { stop(): Promise<void> } {
+  startEngine(overrides: { replicaId?: string; buildLeaseMs?: number } = {}): {
+    stop(): Promise<void>;
+  } {
     const engine = startBuildEngine(this.context(overrides));
     this.#engines.push(engine);
     return engine;
@@ -81,16 +91,23 @@ export class EngineHarness {
   }
 
   async status(buildId: number): Promise<string> {
-    const found = await this.pool.query<{ status: string }>('SELECT status FROM builds WHERE id = $1', [buildId]);
+    const found = await this.pool.query<{ status: string }>(
+      'SELECT status FROM builds WHERE id = $1',
+      [buildId],
+    );
     return found.rows[0]!.status;
   }
 
   /** Waits (woken by stored events, bounded) until the build has finished; returns its status. */
   async waitForFinish(buildId: number, timeoutMs = 8000): Promise<string> {
-    return this.waitFor(async () => {
-      const status = await this.status(buildId);
-      return status === 'started' || status === 'pending' ? null : status;
-    }, `build ${buildId} to finish`, timeoutMs);
+    return this.waitFor(
+      async () => {
+        const status = await this.status(buildId);
+        return status === 'started' || status === 'pending' ? null : status;
+      },
+      `build ${buildId} to finish`,
+      timeoutMs,
+    );
   }
 
   /** Re-evaluates `probe` on every stored build event (and every 100 ms) until it returns a value. */
@@ -118,17 +135,31 @@ export class EngineHarness {
   }
 
   async events(buildId: number): Promise<StoredEvent[]> {
-    const found = await this.pool.query<{ event_id: number; type: string; version: string; data: Record<string, unknown> }>(
+    const found = await this.pool.query<{
+      event_id: number;
+      type: string;
+      version: string;
+      data: Record<string, unknown>;
+    }>(
       'SELECT event_id, type, version, data FROM build_events WHERE build_id = $1 ORDER BY event_id',
       [buildId],
     );
-    return found.rows.map((r) => ({ eventId: r.event_id, type: r.type, version: r.version, data: r.data }));
+    return found.rows.map((r) => ({
+      eventId: r.event_id,
+      type: r.type,
+      version: r.version,
+      data: r.data,
+    }));
   }
 
   async logText(buildId: number, planId?: string): Promise<string> {
     const events = await this.events(buildId);
     return events
-      .filter((e) => e.type === 'log' && (planId === undefined || (e.data.origin as { id?: string }).id === planId))
+      .filter(
+        (e) =>
+          e.type === 'log' &&
+          (planId === undefined || (e.data.origin as { id?: string }).id === planId),
+      )
       .map((e) => e.data.payload as string)
       .join('');
   }

@@ -70,7 +70,12 @@ export class FakeExecutor {
     return this.jobs.find((j) => j.metadata.stepName === stepName);
   }
 
-  async output(job: StepJob, stream: 'stdout' | 'stderr', data: string, offset?: number): Promise<void> {
+  async output(
+    job: StepJob,
+    stream: 'stdout' | 'stderr',
+    data: string,
+    offset?: number,
+  ): Promise<void> {
     const key = `${job.handle}/${stream}`;
     const at = offset ?? this.#offsets.get(key) ?? 0;
     const bytes = Buffer.from(data);
@@ -94,7 +99,12 @@ export class FakeExecutor {
   }
 
   async #run(job: StepJob, run: ScriptedRun): Promise<void> {
-    await this.#bus.publishStepEvent({ ...this.#base(job), kind: 'selected-worker', worker: 'k8s-test', podName: job.podName });
+    await this.#bus.publishStepEvent({
+      ...this.#base(job),
+      kind: 'selected-worker',
+      worker: 'k8s-test',
+      podName: job.podName,
+    });
     if (run.error !== undefined) {
       await this.#bus.publishStepEvent({ ...this.#base(job), kind: 'errored', message: run.error });
       return;
@@ -106,7 +116,13 @@ export class FakeExecutor {
   }
 
   #base(job: StepJob) {
-    return { v: 1 as const, buildId: job.buildId, planId: job.planId, handle: job.handle, at: Date.now() };
+    return {
+      v: 1 as const,
+      buildId: job.buildId,
+      planId: job.planId,
+      handle: job.handle,
+      at: Date.now(),
+    };
   }
 
   #changed(): void {
