@@ -79,4 +79,32 @@ describe('login with the password grant', () => {
     const noCookie = await api.request('/sky/logout');
     assert.equal(noCookie.status, 401);
   });
+
+  it('hands a browser login to the fly listener on the given port', async () => {
+    const page = await api.request('/login?fly_port=4567');
+    assert.match(await page.text(), /name="fly_port" value="4567"/);
+
+    const res = await api.request('/login', {
+      method: 'POST',
+      headers: { 'Content-Type': FORM },
+      body: `fly_port=4567&username=mia&password=${PASSWORD}`,
+    });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), '/fly_success?fly_port=4567');
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+
+    const success = await api.request('/fly_success?fly_port=4567', {
+      headers: { Cookie: cookie },
+    });
+    const html = await success.text();
+    const token = /"bearer ([A-Za-z0-9+/]{38})"/.exec(cookie)![1]!;
+    assert.ok(html.includes(`http://127.0.0.1:4567/?token=bearer%20${encodeURIComponent(token)}`));
+
+    const wrong = await api.request('/login', {
+      method: 'POST',
+      headers: { 'Content-Type': FORM },
+      body: 'fly_port=4567&username=mia&password=nope',
+    });
+    assert.equal(wrong.status, 401);
+  });
 });

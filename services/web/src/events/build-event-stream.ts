@@ -89,7 +89,10 @@ export function streamBuildEvents(
         );
         if (TERMINAL.has(status.rows[0]?.status ?? 'aborted')) {
           // The final status event commits with the status, so one more read sees everything.
-          while (send(await readEvents(cursor)) > 0) {}
+          let sent: number;
+          do {
+            sent = send(await readEvents(cursor));
+          } while (sent > 0);
           controller.enqueue(encoder.encode(endFrame(cursor)));
           await waitForWakeupUntilClosed();
           break;

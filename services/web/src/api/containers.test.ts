@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setPipeline, startTestApi, type TestApi } from './test-support.ts';
+
+const C = '/api/v1/teams/main/containers';
+
+describe('containers', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await startTestApi();
+    await setPipeline(api, '/api/v1/teams/main/pipelines/ci');
+    const build = await api.request('/api/v1/teams/main/pipelines/ci/jobs/unit/builds', {
+      method: 'POST',
+      as: 'admin',
+    });
+    const buildId = ((await build.json()) as { id: number }).id;
+    await api.pool.query(
+      `INSERT INTO containers (handle, pod_name, team_id, build_id, type, step_name, attempt,
+         state, worker_name, user_name, working_directory)
+       SELECT h, 'pod-' || h, t.id, $1, type, step, '1', 'created', 'k8s-ci', 'root', '/tmp/build'
+       FROM teams t, (VALUES ('h-task', 'task', 'test'), ('h-get', 'get', 'repo')) AS v(h, type, step)
+       WHERE t.name = 'main'`,
+      [buildId],
+    );
+  });
+  after(() => api.close());
+
+  it('lists the team containers with their build, job and pipeline names', async () => {
+    const res = await api.request(C, { as: 'admin' });
+    const list = (await res.json()) as Array<Record<string, unknown>>;
+    assert.equal(list.length, 2);
+    const task = list.find((c) => c.id === 'h-task')!;
+    assert.equal(task.job_name, 'unit');
+    assert.equal(task.pipeline_name, 'ci');
+    assert.equal(task.build_name, '1');
+    assert.equal(task.state, 'created');
+    assert.equal(task.working_directory, '/tmp/build');
+  });
+
+  it('filters the way fly hijack asks', async () => {
+    const query = 'pipeline_name=ci&job_name=unit&build_name=1&step_name=test&type=task';
+    const list = (await (await api.request(`${C}?${query}`, { as: 'admin' })).json()) as Array<{
+      id: string;
+    }>;
+    assert.deepEqual(
+      list.map((c) => c.id),
+      ['h-task'],
+    );
+    const bad = await api.request(`${C}?build_id=x`, { as: 'admin' });
+    assert.equal(bad.status, 400);
+  });
+
+  it('gets one container by handle and 404s for others', async () => {
+    const res = await api.request(`${C}/h-get`, { as: 'admin' });
+    assert.equal(((await res.json()) as { type: string }).type, 'get');
+    assert.equal((await api.request(`${C}/nope`, { as: 'admin' })).status, 404);
+  });
+});
