@@ -32,6 +32,17 @@ params: {FROM_FILE: file, OVERRIDDEN: file}
 run: {path: sh, args: [-c, "echo ((greeting))"]}
 `;
 
+const pipelineFile = `
+jobs:
+- name: ((job_name))
+  plan:
+  - task: hello
+    config:
+      platform: linux
+      image_resource: {type: registry-image, source: {repository: busybox}}
+      run: {path: echo, args: [hi]}
+`;
+
 describe('resource, task file and load_var steps', () => {
   let h: EngineHarness;
   let executor: FakeExecutor;
@@ -46,6 +57,7 @@ describe('resource, task file and load_var steps', () => {
       const files: Record<string, string> = {
         '/tmp/build/get/task.yml': taskFile,
         '/tmp/build/get/version': 'v1\n',
+        '/tmp/build/get/pipeline.yml': pipelineFile,
       };
       const content = files[req.path];
       if (content === undefined) {
@@ -259,5 +271,36 @@ describe('resource, task file and load_var steps', () => {
       error.data.message,
       'resource script (/opt/resource/in /tmp/build/get) output a null version',
     );
+  });
+
+  it('sets a pipeline from a file with the step vars, unpaused and owned by the build', async () => {
+    const plan: Plan = {
+      id: 'plan',
+      do: [
+        {
+          id: 'g',
+          get: {
+            name: 'r',
+            type: 'mock',
+            source: {},
+            image: mockImage,
+            resource: 'r',
+            version: { version: 'v1' },
+          },
+        },
+        {
+          id: 'sp',
+          set_pipeline: { name: 'child', file: 'r/pipeline.yml', vars: { job_name: 'greet' } },
+        },
+      ],
+    };
+    const buildId = await jobBuild(plan);
+    assert.equal(await h.waitForFinish(buildId), 'succeeded');
+    const child = await h.pool.query(
+      `SELECT p.paused, p.parent_build_id, j.name FROM pipelines p JOIN jobs j ON j.pipeline_id = p.id
+       WHERE p.name = 'child'`,
+    );
+    assert.deepEqual(child.rows, [{ paused: false, parent_build_id: buildId, name: 'greet' }]);
+    assert.match(await h.logText(buildId, 'sp'), /setting pipeline: child/);
   });
 });

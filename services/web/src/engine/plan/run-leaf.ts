@@ -4,12 +4,8 @@ import type { Plan } from '@jetbridge/pipeline';
 import { runCheckStep } from '../steps/check-step.ts';
 import type { ContainerStepResult } from '../steps/container-step.ts';
 import { runLoadVarStep } from '../steps/load-var-step.ts';
-import {
-  runArtifactInput,
-  runArtifactOutput,
-  runPrototypeStep,
-  runSetPipelineStep,
-} from '../steps/other-steps.ts';
+import { runArtifactInput, runArtifactOutput, runPrototypeStep } from '../steps/other-steps.ts';
+import { runSetPipelineStep } from '../steps/set-pipeline-step.ts';
 import { runGetStep, runPutStep } from '../steps/resource-step.ts';
 import { runTaskStep } from '../steps/task-step.ts';
 import type { Outcome } from './outcome.ts';

@@ -1,4 +1,4 @@
-// The remaining leaf steps: artifacts of fly execute, set_pipeline and prototype runs.
+// The remaining leaf steps: artifacts of fly execute and prototype runs.
 import type { Plan } from '@jetbridge/pipeline';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
 import { StepError } from '../plan/outcome.ts';
@@ -42,22 +42,6 @@ export async function runArtifactOutput(
       if (!artifact) throw new StepError(`artifact '${output.name}' not found`);
       const { image: _image, ...source } = artifact;
       return { ok: true, result: { output: { name: output.name, source } } };
-    },
-  });
-}
-
-export async function runSetPipelineStep(
-  run: BuildRun,
-  scope: Scope,
-  plan: Plan,
-): Promise<ContainerStepResult> {
-  return runPlainStep(run, scope, {
-    planId: plan.id,
-    announce: true,
-    work: async () => {
-      throw new StepError(
-        `set_pipeline ${plan.set_pipeline!.name}: setting pipelines from a build is not available on this server; use fly set-pipeline`,
-      );
     },
   });
 }
