@@ -10,6 +10,7 @@ import { resourceImage } from './images.ts';
 import { parseCheckResult, type ResourceVersion } from './resource-output.ts';
 import { saveCheckResult } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
+import { typeVersionLookup } from './type-versions.ts';
 import { resourceEnv } from './step-env.ts';
 
 interface CheckedScope {
@@ -69,7 +70,7 @@ export async function runCheckStep(
   return runContainerStep(run, scope, {
     planId: plan.id,
     prepare: async () => {
-      const image = resourceImage(check.image, check.type);
+      const image = await resourceImage(check.image, check.type, typeVersionLookup(run));
       checked = await checkedScope(run.ctx.pool, run, check);
       const from =
         (check.from_version as ResourceVersion | undefined) ??

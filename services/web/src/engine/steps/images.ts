@@ -73,16 +73,24 @@ export function imageFromGet(get: ImageGet): StepImage {
   throw new StepError(`cannot use a resource of type ${get.type} as an image`);
 }
 
+/** The latest saved version of a custom resource type, by name (what its image check found). */
+export type TypeVersionLookup = (typeName: string) => Promise<Record<string, string> | undefined>;
+
 /** The image a get/put/check of a resource runs in, from the plan's `image`. */
-export function resourceImage(image: ImagePlan | undefined, type: string): StepImage {
+export async function resourceImage(
+  image: ImagePlan | undefined,
+  type: string,
+  typeVersion: TypeVersionLookup = async () => undefined,
+): Promise<StepImage> {
   const privileged = image?.privileged === true;
   if (!image || image.base_type) {
     return { ref: baseTypeImage(image?.base_type ?? type), env: [], privileged };
   }
   const get = image.get_plan?.get;
   if (!get) throw new StepError(`resource type ${type} has no image`);
-  const runsIn = resourceImage(get.image, get.type);
-  const version = get.version as Record<string, string> | undefined;
+  const runsIn = await resourceImage(get.image, get.type, typeVersion);
+  const version =
+    (get.version as Record<string, string> | undefined) ?? (await typeVersion(get.name ?? type));
   return { ...imageFromGet({ ...get, version, runsIn }), privileged };
 }
 

@@ -11,6 +11,7 @@ import { imageFromGet, resourceImage, type StepImage } from './images.ts';
 import { parseVersionResult, type ResourceVersion } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
+import { typeVersionLookup } from './type-versions.ts';
 import { resourceEnv } from './step-env.ts';
 import { loadStep } from './step-store.ts';
 import { putInputs } from './put-inputs.ts';
@@ -82,7 +83,7 @@ export async function runGetStep(
   return runContainerStep(run, scope, {
     planId: plan.id,
     prepare: async () => {
-      const image = resourceImage(get.image, get.type);
+      const image = await resourceImage(get.image, get.type, typeVersionLookup(run));
       const version = await versionFor(run, get);
       const job = {
         ...resourceJob(run, scope, plan, 'get', image),
@@ -179,7 +180,7 @@ export async function runPutStep(
   return runContainerStep(run, scope, {
     planId: plan.id,
     prepare: async () => {
-      const image = resourceImage(put.image, put.type);
+      const image = await resourceImage(put.image, put.type, typeVersionLookup(run));
       const env = resourceEnv(run.build, run.ctx.settings, scope);
       if (put.expose_build_created_by && run.build.createdBy)
         env.BUILD_CREATED_BY = run.build.createdBy;
