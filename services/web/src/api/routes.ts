@@ -6,7 +6,9 @@ import { acceptHijack, hijackWithoutUpgrade } from './hijack.ts';
 import * as info from './info.ts';
 import * as jobs from './jobs.ts';
 import { getPipelineConfig, savePipelineConfigRoute } from './pipeline-config.ts';
+import * as oneOff from './one-off-builds.ts';
 import * as pipelines from './pipelines.ts';
+import { rerunJobBuild } from './rerun-build.ts';
 import * as versions from './resource-versions.ts';
 import * as resources from './resources.ts';
 import type { AuthRule, Route } from './route-table.ts';
@@ -48,6 +50,7 @@ export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: `${V1}/teams`, auth: open, handler: teams.listTeams },
   { method: 'GET', path: T, auth: team('viewer'), handler: teams.getTeam },
   { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
+  { method: 'POST', path: `${T}/builds`, auth: team('member'), handler: oneOff.createTeamBuild },
   {
     method: 'GET',
     path: `${T}/containers`,
@@ -105,6 +108,12 @@ export const apiRoutes: readonly Route[] = [
   { method: 'PUT', path: `${P}/archive`, auth: team('member'), handler: pipelines.archivePipeline },
   { method: 'PUT', path: `${P}/rename`, auth: team('member'), handler: pipelines.renamePipeline },
   { method: 'GET', path: `${P}/builds`, auth: pipe, handler: builds.listPipelineBuilds },
+  {
+    method: 'POST',
+    path: `${P}/builds`,
+    auth: team('member'),
+    handler: oneOff.createPipelineBuild,
+  },
 
   { method: 'GET', path: `${P}/jobs`, auth: pipe, handler: jobs.listJobs },
   { method: 'GET', path: J, auth: pipe, handler: jobs.getJob },
@@ -117,6 +126,13 @@ export const apiRoutes: readonly Route[] = [
     handler: jobs.triggerJob,
   },
   { method: 'GET', path: `${J}/builds/:build_name`, auth: pipe, handler: jobs.getJobBuild },
+  {
+    method: 'POST',
+    path: `${J}/builds/:build_name`,
+    auth: operator,
+    rejectArchived: true,
+    handler: rerunJobBuild,
+  },
   { method: 'GET', path: `${J}/inputs`, auth: team('viewer'), handler: jobs.listJobInputs },
   { method: 'PUT', path: `${J}/pause`, auth: operator, handler: jobs.pauseJob },
   { method: 'PUT', path: `${J}/unpause`, auth: operator, handler: jobs.unpauseJob },
@@ -180,6 +196,7 @@ export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: B, auth: buildRead, handler: builds.getBuild },
   { method: 'GET', path: `${B}/plan`, auth: buildReadJob, handler: builds.getBuildPlan },
   { method: 'GET', path: `${B}/events`, auth: buildReadJob, handler: buildEvents },
+  { method: 'GET', path: `${B}/artifacts`, auth: buildReadJob, handler: oneOff.listBuildArtifacts },
   {
     method: 'PUT',
     path: `${B}/abort`,
