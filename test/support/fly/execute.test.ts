@@ -21,7 +21,7 @@ run: {path: sh, args: [-c, echo]}
 async function tarEntries(gz: Buffer): Promise<Record<string, string>> {
   const entries: Record<string, string> = {};
   const extract = tar.extract();
-  const done = new Promise((ok) => extract.on('finish', ok));
+  const done = new Promise<void>((ok) => extract.on('finish', () => ok()));
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: unknown) => {

@@ -51,7 +51,10 @@ describe('fly set-pipeline', () => {
 
     assert.equal(result.stderr, '');
     assert.equal(result.exitCode, 0);
-    assert.ok(result.stdout.startsWith('\x1b[1mpipeline name: \x1b[0mci\n\n'));
+    assert.ok(
+      result.stdout.startsWith('resources:\n  \x1b[33mresource repo has been added:\x1b[0m\n'),
+    );
+    assert.ok(result.stdout.includes('  \n\x1b[1mpipeline name: \x1b[0mci\n\n'));
     assert.ok(
       result.stdout.endsWith(
         `pipeline created!\nyou can view your pipeline here: ${api}/teams/main/pipelines/ci\n\n` +
@@ -114,5 +117,44 @@ describe('fly set-pipeline', () => {
     assert.ok(result.stdout.endsWith('configuration updated\n'));
     assert.equal(result.stderr, '\nDEPRECATION WARNING:\n  - be careful\n\n');
     assert.equal(server.find('PUT', CONFIG).at(-1)?.headers['x-concourse-config-version'], '12');
+  });
+
+  it('prints the per-item diff against the stored config, removals before additions', async () => {
+    server.on(
+      'GET',
+      CONFIG,
+      json(200, {
+        config: {
+          resources: [{ name: 'repo', type: 'mock', source: { branch: 'old' } }],
+          jobs: [{ name: 'unit', plan: [{ get: 'repo' }] }],
+        },
+      }),
+    );
+    const result = await fly(
+      ['-t', 'test', 'set-pipeline', '-p', 'ci', '-c', configFile, '-v', 'branch=main', '-d'],
+      { home, timeoutMs: 10_000 },
+    );
+    const red = (t: string) => `  \b\b\x1b[31m-\x1b[0m \x1b[31m${t}\x1b[0m\n`;
+    const green = (t: string) => `  \b\b\x1b[32m+\x1b[0m \x1b[32m${t}\x1b[0m\n`;
+    assert.equal(
+      result.stdout,
+      'resources:\n  \x1b[33mresource repo has changed:\x1b[0m\n  name: repo\n  source:\n' +
+        red('  branch: old') +
+        green('  branch: main') +
+        '  type: mock\n  \n\x1b[1mpipeline name: \x1b[0mci\n\nDry-run mode was set, exiting.\n',
+    );
+  });
+
+  it('links the identifier docs after an invalid identifier warning', async () => {
+    server.on('GET', '/api/v1/teams/main/pipelines/Bad_Name/config', json(404, { errors: [] }));
+    const result = await fly(
+      ['-t', 'test', 'set-pipeline', '-p', 'Bad_Name', '-c', configFile, '-v', 'branch=x', '-d'],
+      { home, timeoutMs: 10_000 },
+    );
+    assert.ok(
+      result.stderr.endsWith(
+        '\n\nidentifier schema documentation: https://concourse-ci.org/config-basics.html#schema.identifier\n\n',
+      ),
+    );
   });
 });

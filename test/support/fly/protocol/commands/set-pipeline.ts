@@ -19,6 +19,7 @@ import { ForbiddenError, InvalidConfigError, UnexpectedResponseError } from '../
 import { buildPath, encodeQuery } from '../go-url.ts';
 import { stringify } from 'yaml';
 import type { FlyIO } from '../io.ts';
+import { printConfigDiff } from '../config-diff.ts';
 
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
@@ -35,6 +36,12 @@ export function showWarnings(io: FlyIO, warnings: Warning[]): void {
   io.eprintln('DEPRECATION WARNING:');
   for (const w of warnings) io.eprintln(`  - ${w.message}`);
   io.eprintln('');
+  if (warnings.some((w) => w.type === 'invalid_identifier')) {
+    io.eprintln(
+      'identifier schema documentation: https://concourse-ci.org/config-basics.html#schema.identifier',
+    );
+    io.eprintln('');
+  }
 }
 
 async function getPipeline(
@@ -139,7 +146,8 @@ async function run(ctx: CommandContext): Promise<void> {
 
   const config = parsePipeline(evaluated);
   warnings.push(...validatePipeline(config).warnings);
-  const changed = existing === null || !configsEqual(existing as never, config);
+  const diffShown = printConfigDiff(io, existing as never, config as never);
+  const changed = diffShown || existing === null || !configsEqual(existing as never, config);
   if (warnings.length > 0) showWarnings(io, warnings);
   if (!changed) {
     io.println('no changes to apply');
