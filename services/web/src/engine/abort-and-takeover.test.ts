@@ -136,4 +136,40 @@ describe('taking over a build whose owner died', () => {
     assert.equal(await h.waitForFinish(buildId), 'succeeded');
     assert.equal(await h.logText(buildId), 'part1\nwarning: log stream interrupted\ntail\n');
   });
+
+  it('stops driving a build whose lease another replica took', async () => {
+    h.startEngine({ replicaId: 'web-d', buildLeaseMs: 600 });
+    const buildId = await h.createBuild(t('second'));
+    await h.waitFor(async () => ((await h.logText(buildId)) === 'part1\n' ? true : null), 'output');
+    const job = executor.jobs.find((j) => j.buildId === buildId)!;
+
+    await h.pool.query(
+      `UPDATE builds SET owner = 'web-thief', lease_until = now() + interval '1 hour' WHERE id = $1`,
+      [buildId],
+    );
+    await h.wakeups.notify(channels.builds, String(buildId));
+    await executor.finish(job, 0);
+    // The old owner may not apply the exit: give it a bounded chance to (wrongly) finish the build.
+    await h
+      .waitFor(
+        async () => ((await h.status(buildId)) !== 'started' ? true : null),
+        'no finish',
+        300,
+      )
+      .catch(() => null);
+    assert.equal(await h.status(buildId), 'started');
+
+    await h.pool.query(
+      `UPDATE builds SET lease_until = now() - interval '1 second' WHERE id = $1`,
+      [buildId],
+    );
+    await h.wakeups.notify(channels.builds, String(buildId));
+    assert.equal(await h.waitForFinish(buildId), 'succeeded');
+    const events = await h.events(buildId);
+    assert.equal(events.filter((e) => e.type === 'finish-task').length, 1);
+    assert.deepEqual(
+      events.map((e) => e.eventId),
+      events.map((_, i) => i),
+    );
+  });
 });
