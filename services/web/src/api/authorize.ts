@@ -20,18 +20,19 @@ function requireUser(caller: Caller): void {
   if (caller.kind !== 'user') throw new UnauthorizedError();
 }
 
-async function loadTeamAndPipeline(req: ApiRequest, pipelineMayBeMissing = false): Promise<void> {
+async function loadTeamAndPipeline(req: ApiRequest, route?: Route): Promise<void> {
   const { pool } = req.ctx;
   const teamName = req.params.team_name;
   if (teamName === undefined) return;
   req.team = await findTeam(pool, teamName);
+  if (!req.team && route?.createsTeam) return;
   if (!req.team) throw new NotFoundError(`team '${teamName}' not found`);
 
   const pipelineName = req.params.pipeline_name;
   if (pipelineName === undefined) return;
   const vars = instanceVarsFromQuery(req.query);
   req.pipeline = await findPipeline(pool, req.team.id, pipelineName, vars);
-  if (!req.pipeline && !pipelineMayBeMissing) {
+  if (!req.pipeline && !route?.createsPipeline) {
     throw new NotFoundError(`pipeline '${pipelineName}' not found`);
   }
 }
@@ -74,7 +75,7 @@ export async function authorize(route: Route, req: ApiRequest): Promise<void> {
       requireUser(caller);
       if (!isAuthorizedOn(caller, req.params.team_name ?? '', rule.role))
         throw new ForbiddenError();
-      await loadTeamAndPipeline(req, route.createsPipeline);
+      await loadTeamAndPipeline(req, route);
       break;
     case 'pipeline': {
       await loadTeamAndPipeline(req);

@@ -50,6 +50,8 @@ export interface Route {
   rejectArchived?: boolean;
   /** The pipeline named in the path may not exist yet (set-pipeline creates it). */
   createsPipeline?: boolean;
+  /** The team named in the path may not exist yet (set-team creates it). */
+  createsTeam?: boolean;
   handler: (req: ApiRequest) => Promise<Response>;
   /**
    * For websocket routes: runs once authorized, before the upgrade (it may still refuse with a

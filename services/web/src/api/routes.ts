@@ -12,6 +12,7 @@ import { rerunJobBuild } from './rerun-build.ts';
 import * as versions from './resource-versions.ts';
 import * as resources from './resources.ts';
 import type { AuthRule, Route } from './route-table.ts';
+import { setTeam } from './set-team.ts';
 import * as teams from './teams.ts';
 import * as wall from './wall.ts';
 import { listWorkers } from './workers.ts';
@@ -49,6 +50,7 @@ export const apiRoutes: readonly Route[] = [
 
   { method: 'GET', path: `${V1}/teams`, auth: open, handler: teams.listTeams },
   { method: 'GET', path: T, auth: team('viewer'), handler: teams.getTeam },
+  { method: 'PUT', path: T, auth: team('owner'), createsTeam: true, handler: setTeam },
   { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
   { method: 'POST', path: `${T}/builds`, auth: team('member'), handler: oneOff.createTeamBuild },
   {
