@@ -37,7 +37,9 @@ fi
 
 run() {
   if $dry_run; then
-    printf '%q ' "$@"
+    printf '%q' "$1"
+    shift
+    printf ' %q' "$@"
     printf '\n'
   else
     "$@"

@@ -13,10 +13,13 @@ const lists = files.flatMap((f) => readArgsLists(f, chartDir));
 
 describe('the chart templates', () => {
   it('start a jetbridge subcommand in every service and the migrations', () => {
-    assert.deepEqual(
-      lists.map((l) => l.subcommand).sort(),
-      ['artifacts', 'migrate', 'pod-executor', 'reaper', 'web'],
-    );
+    assert.deepEqual(lists.map((l) => l.subcommand).sort(), [
+      'artifacts',
+      'migrate',
+      'pod-executor',
+      'reaper',
+      'web',
+    ]);
   });
 
   it('name only flags the subcommand accepts', () => {
@@ -24,7 +27,9 @@ describe('the chart templates', () => {
       const cmd = subcommand(program, l.subcommand);
       if (!cmd) return [`${l.file}: ${l.subcommand} is not a jetbridge subcommand`];
       const known = longFlags(cmd);
-      return l.flags.filter((f) => !known.has(f)).map((f) => `${l.file}: jetbridge ${l.subcommand} ${f}`);
+      return l.flags
+        .filter((f) => !known.has(f))
+        .map((f) => `${l.file}: jetbridge ${l.subcommand} ${f}`);
     });
     assert.deepEqual(unknown, []);
   });

@@ -8,7 +8,12 @@ import { chartCopy, findHelm, lintChart, renderChart, type Manifest } from './su
 import { jetbridgeContainers, type JetbridgeContainer } from './support/containers.ts';
 
 const helm = findHelm();
-const valuesFiles = ['default-values.yaml', 'external-values.yaml', 'claims-values.yaml', 'hpa-values.yaml'];
+const valuesFiles = [
+  'default-values.yaml',
+  'external-values.yaml',
+  'claims-values.yaml',
+  'hpa-values.yaml',
+];
 
 function byKind(docs: Manifest[], kind: string): Manifest[] {
   return docs.filter((d) => d.kind === kind);
@@ -42,7 +47,11 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       assert.ok(containers.length >= 5);
       const rejected: string[] = [];
       for (const c of containers) {
-        assert.equal(c.command, undefined, `${c.workload} overrides the image's jetbridge entrypoint`);
+        assert.equal(
+          c.command,
+          undefined,
+          `${c.workload} overrides the image's jetbridge entrypoint`,
+        );
         try {
           parseServiceArgv(c.args, c.env);
         } catch (err) {
@@ -52,7 +61,6 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       }
       assert.deepEqual(rejected, []);
     });
-
   }
 
   for (const file of ['default-values.yaml', 'claims-values.yaml']) {
@@ -63,17 +71,23 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
 
   it('runs every service, and the migrations as a hook before upgrades', () => {
     const containers = jetbridgeContainers(docs('default-values.yaml'));
-    assert.deepEqual(
-      containers.map((c) => c.args[0]).sort(),
-      ['artifacts', 'migrate', 'pod-executor', 'reaper', 'web'],
-    );
+    assert.deepEqual(containers.map((c) => c.args[0]).sort(), [
+      'artifacts',
+      'migrate',
+      'pod-executor',
+      'reaper',
+      'web',
+    ]);
     const job = byKind(docs('default-values.yaml'), 'Job')[0]!;
     assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'post-install,pre-upgrade');
   });
 
   it('refuses to render a flag the binary does not know', () => {
     const web = service(jetbridgeContainers(docs('default-values.yaml')), 'web');
-    assert.throws(() => parseServiceArgv([...web.args, '--no-such-flag=1'], web.env), ArgvRejectedError);
+    assert.throws(
+      () => parseServiceArgv([...web.args, '--no-such-flag=1'], web.env),
+      ArgvRejectedError,
+    );
     assert.throws(
       () => parseServiceArgv(['pod-executor'], { CONCOURSE_NATS_URL: 'nats://x:4222' }),
       /kubernetes-namespace/,
@@ -96,7 +110,10 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
 
   it('connects the services to the external Postgres and NATS when the bundled ones are off', () => {
     const all = docs('external-values.yaml');
-    assert.equal(all.find((d) => d.metadata.name === 'stand-in-postgresql'), undefined);
+    assert.equal(
+      all.find((d) => d.metadata.name === 'stand-in-postgresql'),
+      undefined,
+    );
     for (const c of jetbridgeContainers(all).filter((c) => c.args[0] !== 'pod-executor')) {
       const parsed = parseServiceArgv(c.args, c.env).options;
       assert.equal(parsed.postgresHost, 'db.example.internal', c.workload);
@@ -106,23 +123,35 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       assert.equal(parsed.postgresPassword, 's3cret');
     }
     const executor = service(jetbridgeContainers(all), 'pod-executor');
-    assert.equal(parseServiceArgv(executor.args, executor.env).options.natsUrl, 'nats://nats.example.internal:4222');
+    assert.equal(
+      parseServiceArgv(executor.args, executor.env).options.natsUrl,
+      'nats://nats.example.internal:4222',
+    );
   });
 
   it('creates both claims and hands them to step pods and to every artifacts replica', () => {
     const all = docs('default-values.yaml');
     const claims = byKind(all, 'PersistentVolumeClaim');
-    assert.deepEqual(claims.map((c) => c.metadata.name).sort(), ['ci-release-jetbridge-artifacts', 'ci-release-jetbridge-cache']);
+    assert.deepEqual(claims.map((c) => c.metadata.name).sort(), [
+      'ci-release-jetbridge-artifacts',
+      'ci-release-jetbridge-cache',
+    ]);
     for (const claim of claims) {
       assert.deepEqual((claim.spec as { accessModes: string[] }).accessModes, ['ReadWriteMany']);
     }
     const containers = jetbridgeContainers(all);
     const executor = service(containers, 'pod-executor');
-    assert.deepEqual(flagValues(executor, '--kubernetes-artifact-store-claim'), ['ci-release-jetbridge-artifacts']);
-    assert.deepEqual(flagValues(executor, '--kubernetes-cache-pvc'), ['ci-release-jetbridge-cache']);
+    assert.deepEqual(flagValues(executor, '--kubernetes-artifact-store-claim'), [
+      'ci-release-jetbridge-artifacts',
+    ]);
+    assert.deepEqual(flagValues(executor, '--kubernetes-cache-pvc'), [
+      'ci-release-jetbridge-cache',
+    ]);
     const artifacts = service(containers, 'artifacts');
     const volumes = artifacts.podSpec.volumes ?? [];
-    assert.ok(volumes.some((v) => v.persistentVolumeClaim?.claimName === 'ci-release-jetbridge-artifacts'));
+    assert.ok(
+      volumes.some((v) => v.persistentVolumeClaim?.claimName === 'ci-release-jetbridge-artifacts'),
+    );
   });
 
   it('uses existing claims and runs artifacts beside step pods in their own namespace', () => {
@@ -130,9 +159,14 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     assert.deepEqual(byKind(all, 'PersistentVolumeClaim'), []);
     const containers = jetbridgeContainers(all);
     const executor = service(containers, 'pod-executor');
-    assert.deepEqual(flagValues(executor, '--kubernetes-artifact-store-claim'), ['shared-artifacts']);
+    assert.deepEqual(flagValues(executor, '--kubernetes-artifact-store-claim'), [
+      'shared-artifacts',
+    ]);
     assert.deepEqual(flagValues(executor, '--kubernetes-cache-pvc'), ['shared-cache']);
-    assert.deepEqual(flagValues(executor, '--kubernetes-image-pull-secret'), ['step-pull-a', 'step-pull-b']);
+    assert.deepEqual(flagValues(executor, '--kubernetes-image-pull-secret'), [
+      'step-pull-a',
+      'step-pull-b',
+    ]);
     assert.equal(service(containers, 'artifacts').namespace, 'jetbridge-steps');
     assert.equal(service(containers, 'web').namespace, 'ci');
   });
@@ -144,7 +178,11 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     for (const role of roles) {
       assert.equal(role.metadata.namespace, 'jetbridge-steps');
       assert.deepEqual(role.rules, [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+        {
+          apiGroups: [''],
+          resources: ['pods'],
+          verbs: ['get', 'list', 'watch', 'create', 'delete'],
+        },
         { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
         { apiGroups: [''], resources: ['events'], verbs: ['list'] },
@@ -154,7 +192,9 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     for (const name of ['pod-executor', 'reaper']) {
       const account = service(containers, name).podSpec.serviceAccountName;
       const binding = byKind(all, 'RoleBinding').find((b) => b.metadata.name === account)!;
-      assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: account, namespace: 'ci' }]);
+      assert.deepEqual(binding.subjects, [
+        { kind: 'ServiceAccount', name: account, namespace: 'ci' },
+      ]);
     }
   });
 
@@ -165,7 +205,8 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     );
     const deployments = byKind(all, 'Deployment');
     assert.deepEqual(targets.sort(), deployments.map((d) => d.metadata.name).sort());
-    for (const d of deployments) assert.equal((d.spec as { replicas?: number }).replicas, undefined);
+    for (const d of deployments)
+      assert.equal((d.spec as { replicas?: number }).replicas, undefined);
     assert.equal(byKind(docs('default-values.yaml'), 'HorizontalPodAutoscaler').length, 0);
   });
 
@@ -174,12 +215,18 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     for (const c of jetbridgeContainers(all).filter((c) => c.kind === 'Deployment')) {
       assert.equal(c.podAnnotations['prometheus.io/path'], '/metrics');
       const port = Number(c.podAnnotations['prometheus.io/port']);
-      assert.ok(c.ports.some((p) => p.containerPort === port), `${c.workload} scrapes a closed port`);
+      assert.ok(
+        c.ports.some((p) => p.containerPort === port),
+        `${c.workload} scrapes a closed port`,
+      );
     }
     const monitors = byKind(all, 'ServiceMonitor');
     assert.equal(monitors.length, 4);
     for (const m of monitors) {
-      const spec = m.spec as { endpoints: { port: string }[]; selector: { matchLabels: Record<string, string> } };
+      const spec = m.spec as {
+        endpoints: { port: string }[];
+        selector: { matchLabels: Record<string, string> };
+      };
       const target = byKind(all, 'Service').find(
         (s) =>
           s.metadata.namespace === m.metadata.namespace &&
@@ -187,7 +234,10 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       );
       assert.ok(target, `${m.metadata.name} selects no Service`);
       const ports = (target.spec as { ports: { name: string }[] }).ports.map((p) => p.name);
-      assert.ok(ports.includes(spec.endpoints[0]!.port), `${m.metadata.name} names a port its Service lacks`);
+      assert.ok(
+        ports.includes(spec.endpoints[0]!.port),
+        `${m.metadata.name} names a port its Service lacks`,
+      );
     }
   });
 
@@ -195,11 +245,15 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
     const all = docs('default-values.yaml');
     const web = service(jetbridgeContainers(all), 'web');
     const volume = (web.podSpec.volumes ?? []).find((v) => v.name === 'session') as
-      | { secret: { secretName: string } }
-      | undefined;
+      { secret: { secretName: string } } | undefined;
     assert.ok(volume);
-    const secret = all.find((d) => d.kind === 'Secret' && d.metadata.name === volume.secret.secretName)!;
-    const key = Buffer.from((secret.data as Record<string, string>)['session-signing-key']!, 'base64');
+    const secret = all.find(
+      (d) => d.kind === 'Secret' && d.metadata.name === volume.secret.secretName,
+    )!;
+    const key = Buffer.from(
+      (secret.data as Record<string, string>)['session-signing-key']!,
+      'base64',
+    );
     assert.match(key.toString('utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
 
     const managed = docs('claims-values.yaml');
@@ -207,12 +261,19 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       (v) => v.name === 'session',
     ) as { secret: { secretName: string } } | undefined;
     assert.equal(mounted?.secret.secretName, 'jetbridge-session');
-    assert.equal(managed.filter((d) => d.metadata.name === 'ci-release-jetbridge-web-session').length, 0);
+    assert.equal(
+      managed.filter((d) => d.metadata.name === 'ci-release-jetbridge-web-session').length,
+      0,
+    );
   });
 
   it('refuses several artifacts replicas without a shared artifact store claim', () => {
     assert.throws(
-      () => renderChart(helm!, copy.dir, 'hpa-values.yaml', ['--set', 'global.persistence.artifactStore.enabled=false']),
+      () =>
+        renderChart(helm!, copy.dir, 'hpa-values.yaml', [
+          '--set',
+          'global.persistence.artifactStore.enabled=false',
+        ]),
       /more than one replica needs global.persistence.artifactStore/,
     );
     const single = renderChart(helm!, copy.dir, 'external-values.yaml', [

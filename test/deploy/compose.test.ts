@@ -34,15 +34,20 @@ function argv(service: ComposeService): string[] {
 }
 
 function environment(service: ComposeService): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]),
+  );
 }
 
 describe('docker-compose.yml', () => {
   it('runs every service and the migrations from the image build.sh builds', () => {
-    assert.deepEqual(
-      jetbridge.map(([, s]) => argv(s)[0]).sort(),
-      ['artifacts', 'migrate', 'pod-executor', 'reaper', 'web'],
-    );
+    assert.deepEqual(jetbridge.map(([, s]) => argv(s)[0]).sort(), [
+      'artifacts',
+      'migrate',
+      'pod-executor',
+      'reaper',
+      'web',
+    ]);
   });
 
   it('starts every container with flags the binary accepts', () => {
@@ -65,7 +70,11 @@ describe('docker-compose.yml', () => {
   it('migrates once Postgres is ready, and starts what uses the database after that', () => {
     assert.equal(services.migrate!.depends_on?.postgres?.condition, 'service_healthy');
     for (const name of ['web', 'artifacts', 'reaper']) {
-      assert.equal(services[name]!.depends_on?.migrate?.condition, 'service_completed_successfully', name);
+      assert.equal(
+        services[name]!.depends_on?.migrate?.condition,
+        'service_completed_successfully',
+        name,
+      );
     }
   });
 
@@ -84,9 +93,14 @@ describe('docker-compose.yml', () => {
     const settings = jetbridge
       .filter(([name]) => name !== 'pod-executor')
       .map(([, s]) => parseServiceArgv(argv(s), environment(s)).options)
-      .map((o) => [o.postgresHost, o.postgresUser, o.postgresDatabase, o.postgresPassword].join(' '));
+      .map((o) =>
+        [o.postgresHost, o.postgresUser, o.postgresDatabase, o.postgresPassword].join(' '),
+      );
     assert.equal(new Set(settings).size, 1);
     const pg = services.postgres!.environment!;
-    assert.equal(settings[0], `postgres ${pg.POSTGRES_USER} ${pg.POSTGRES_DB} ${pg.POSTGRES_PASSWORD}`);
+    assert.equal(
+      settings[0],
+      `postgres ${pg.POSTGRES_USER} ${pg.POSTGRES_DB} ${pg.POSTGRES_PASSWORD}`,
+    );
   });
 });

@@ -65,7 +65,8 @@ function keyedData(doc: Manifest): Record<string, string> {
 
 function lookup(docs: Manifest[], kind: string, name: string, namespace: string) {
   const found = docs.find(
-    (d) => d.kind === kind && d.metadata.name === name && (d.metadata.namespace ?? '') === namespace,
+    (d) =>
+      d.kind === kind && d.metadata.name === name && (d.metadata.namespace ?? '') === namespace,
   );
   if (!found) throw new Error(`${kind} ${namespace}/${name} is referenced but not rendered`);
   return keyedData(found);
@@ -74,8 +75,10 @@ function lookup(docs: Manifest[], kind: string, name: string, namespace: string)
 function resolveEnv(docs: Manifest[], c: Container, namespace: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of c.envFrom ?? []) {
-    if (source.configMapRef) Object.assign(env, lookup(docs, 'ConfigMap', source.configMapRef.name, namespace));
-    if (source.secretRef) Object.assign(env, lookup(docs, 'Secret', source.secretRef.name, namespace));
+    if (source.configMapRef)
+      Object.assign(env, lookup(docs, 'ConfigMap', source.configMapRef.name, namespace));
+    if (source.secretRef)
+      Object.assign(env, lookup(docs, 'Secret', source.secretRef.name, namespace));
   }
   for (const v of c.env ?? []) {
     const ref = v.valueFrom?.secretKeyRef ?? v.valueFrom?.configMapKeyRef;
@@ -85,19 +88,26 @@ function resolveEnv(docs: Manifest[], c: Container, namespace: string): Record<s
     }
     const kind = v.valueFrom?.secretKeyRef ? 'Secret' : 'ConfigMap';
     const data = lookup(docs, kind, ref.name, namespace);
-    if (!(ref.key in data)) throw new Error(`${kind} ${namespace}/${ref.name} has no key ${ref.key}`);
+    if (!(ref.key in data))
+      throw new Error(`${kind} ${namespace}/${ref.name} has no key ${ref.key}`);
     env[v.name] = data[ref.key]!;
   }
   return env;
 }
 
 function podTemplate(doc: Manifest): PodTemplate {
-  const spec = doc.spec as { template?: PodTemplate; jobTemplate?: { spec: { template: PodTemplate } } };
+  const spec = doc.spec as {
+    template?: PodTemplate;
+    jobTemplate?: { spec: { template: PodTemplate } };
+  };
   return spec.template ?? spec.jobTemplate!.spec.template;
 }
 
 /** Every container whose image is `<repository>:<tag>` of the JetBridge image. */
-export function jetbridgeContainers(docs: Manifest[], repository = 'jetbridge'): JetbridgeContainer[] {
+export function jetbridgeContainers(
+  docs: Manifest[],
+  repository = 'jetbridge',
+): JetbridgeContainer[] {
   const found: JetbridgeContainer[] = [];
   for (const doc of docs.filter((d) => workloadKinds.has(d.kind))) {
     const template = podTemplate(doc);

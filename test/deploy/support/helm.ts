@@ -3,7 +3,15 @@
 // cannot reach, so the chart is rendered from a copy that holds small stand-ins of the same names
 // and versions; the stand-in Postgres renders the Secret name its values resolve to.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -53,7 +61,12 @@ const standIns: Record<string, { version: string; template?: string }> = {
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -65,7 +78,10 @@ export function chartCopy(): { dir: string; close(): void } {
   for (const [name, standIn] of Object.entries(standIns)) {
     const sub = join(dir, 'charts', name);
     mkdirSync(join(sub, 'templates'), { recursive: true });
-    writeFileSync(join(sub, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${standIn.version}\n`);
+    writeFileSync(
+      join(sub, 'Chart.yaml'),
+      `apiVersion: v2\nname: ${name}\nversion: ${standIn.version}\n`,
+    );
     if (standIn.template) writeFileSync(join(sub, 'templates', 'stand-in.yaml'), standIn.template);
   }
   return { dir, close: () => rmSync(root, { recursive: true, force: true }) };
@@ -73,10 +89,14 @@ export function chartCopy(): { dir: string; close(): void } {
 
 function run(helm: string, args: string[]): string {
   try {
-    return execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    return execFileSync(helm, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`helm ${args.join(' ')} failed: ${e.stderr || e.message}`);
+    throw new Error(`helm ${args.join(' ')} failed: ${e.stderr || e.message}`, { cause: err });
   }
 }
 
@@ -105,7 +125,8 @@ export function renderChart(
   ]);
   return parseAllDocuments(out)
     .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`helm rendered invalid YAML: ${doc.errors[0]!.message}`);
+      if (doc.errors.length > 0)
+        throw new Error(`helm rendered invalid YAML: ${doc.errors[0]!.message}`);
       return doc.toJS() as Manifest | null;
     })
     .filter((doc): doc is Manifest => doc !== null);

@@ -48,5 +48,7 @@ export function readArgsLists(path: string, root: string): TemplateArgs[] {
 
 /** The CONCOURSE_* variable names a template sets. */
 export function concourseVariables(path: string): string[] {
-  return [...readFileSync(path, 'utf8').matchAll(/\b(CONCOURSE_[A-Z0-9_]*[A-Z0-9])\b/g)].map((m) => m[1]!);
+  return [...readFileSync(path, 'utf8').matchAll(/\b(CONCOURSE_[A-Z0-9_]*[A-Z0-9])\b/g)].map(
+    (m) => m[1]!,
+  );
 }
