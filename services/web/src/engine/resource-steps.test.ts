@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readFile, type StepJob } from '@jetbridge/bus';
-import { channels } from '@jetbridge/db';
+import { channels, inTransaction } from '@jetbridge/db';
+import { createCheckBuild } from '../builds/index.ts';
 import type { Plan } from '@jetbridge/pipeline';
 import { EngineHarness } from './testing/engine-harness.ts';
 import { FakeExecutor } from './testing/fake-executor.ts';
@@ -9,7 +10,14 @@ import { FakeExecutor } from './testing/fake-executor.ts';
 const mockImage = { base_type: 'mock' };
 
 function resourceScript(job: StepJob) {
-  if (job.type === 'check') return { stdout: '[{"version":"v1"}]\n' };
+  if (job.type === 'check') {
+    const request = JSON.parse(job.stdin!) as { source: { check_failure?: string } };
+    if (request.source.check_failure) {
+      const data = `intentionally failing to check: ${request.source.check_failure}\n`;
+      return { output: [{ stream: 'stderr' as const, data }], exitStatus: 1 };
+    }
+    return { stdout: '[{"version":"v1"}]\n' };
+  }
   if (job.type === 'put') {
     return { stdout: '{"version":{"version":"v2"},"metadata":[{"name":"a","value":"b"}]}' };
   }
@@ -302,5 +310,29 @@ describe('resource, task file and load_var steps', () => {
     );
     assert.deepEqual(child.rows, [{ paused: false, parent_build_id: buildId, name: 'greet' }]);
     assert.match(await h.logText(buildId, 'sp'), /setting pipeline: child/);
+  });
+
+  it('runs check builds that show the check log and end failed when the check fails', async () => {
+    const check = (source: Record<string, unknown>): Plan => ({
+      id: 'c',
+      check: { name: 'r', type: 'mock', source, image: mockImage, resource: 'r' },
+    });
+    const failing = await inTransaction(h.pool, (c) =>
+      createCheckBuild(c, {
+        teamId: h.teamId,
+        pipelineId,
+        resourceId,
+        plan: check({ check_failure: 'super broken' }),
+      }),
+    );
+    assert.equal(await h.waitForFinish(failing.id), 'failed');
+    assert.equal(await h.logText(failing.id), 'intentionally failing to check: super broken\n');
+
+    const passing = await inTransaction(h.pool, (c) =>
+      createCheckBuild(c, { teamId: h.teamId, pipelineId, resourceId, plan: check({}) }),
+    );
+    assert.equal(await h.waitForFinish(passing.id), 'succeeded');
+    const job = executor.jobs.find((j) => j.buildId === passing.id)!;
+    assert.equal(job.stdin, '{"source":{},"version":{"version":"v2"}}');
   });
 });
