@@ -124,4 +124,20 @@ describe('jobs and builds', () => {
     assert.equal(res.status, 404);
     assert.deepEqual(await res.json(), { errors: [{ detail: "job 'nope' not found" }] });
   });
+
+  it('shows the finished build and the build where the finished status last changed', async () => {
+    await api.pool.query(
+      `UPDATE builds SET status = CASE name WHEN '1' THEN 'failed' ELSE 'succeeded' END
+       WHERE job_id = (SELECT id FROM jobs WHERE name = 'unit' AND pipeline_id =
+         (SELECT id FROM pipelines WHERE name = 'ci'))`,
+    );
+    const job = (await (await api.request(J, { as: 'admin' })).json()) as {
+      next_build: null;
+      finished_build: { name: string };
+      transition_build: { name: string };
+    };
+    assert.equal(job.next_build, null);
+    assert.equal(job.finished_build.name, '3');
+    assert.equal(job.transition_build.name, '2');
+  });
 });

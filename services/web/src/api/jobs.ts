@@ -33,9 +33,22 @@ async function jobBuilds(req: ApiRequest, jobId: number) {
      ORDER BY b.id DESC LIMIT 1`,
     [jobId],
   );
+  const last = finished.rows[0];
+  // The transition build opens the current streak of the finished status.
+  const transition = last
+    ? await req.ctx.pool.query<BuildRow>(
+        `${BUILD_SELECT} WHERE b.job_id = $1 AND b.status NOT IN ('pending', 'started')
+         AND b.id > coalesce((SELECT max(id) FROM builds WHERE job_id = $1
+           AND status NOT IN ('pending', 'started') AND status <> $2), 0)
+         ORDER BY b.id ASC LIMIT 1`,
+        [jobId, last.status],
+      )
+    : null;
+  const first = transition?.rows[0];
   return {
     next: next.rows[0] ? presentBuild(next.rows[0]) : null,
-    finished: finished.rows[0] ? presentBuild(finished.rows[0]) : null,
+    finished: last ? presentBuild(last) : null,
+    transition: first ? presentBuild(first) : undefined,
   };
 }
 

@@ -19,7 +19,7 @@ export interface JobRow {
 export function presentJob(
   row: JobRow,
   pipeline: PipelineRow,
-  builds: { next: Build | null; finished: Build | null },
+  builds: { next: Build | null; finished: Build | null; transition?: Build },
 ): Job {
   const config: PipelineConfig = { ...(pipeline.config ?? {}), jobs: [row.config] };
   const summary = summarizePipeline(config).jobs[0];
@@ -45,6 +45,7 @@ export function presentJob(
     },
     {
       pipeline_instance_vars: pipeline.instance_vars,
+      transition_build: builds.transition,
       paused: row.paused,
       paused_by: row.paused_by,
       paused_at: unixSeconds(row.paused_at),
