@@ -61,12 +61,14 @@ export function runKubectl(
   });
 }
 
-// Watches one pod until `isDone` holds for it, failing after `timeoutMs`.
+// Watches one pod until `isDone` holds for it (or for its DELETED event when `isDone` is
+// 'deleted'), failing after `timeoutMs`.
 export async function waitForPod(
   cluster: TestCluster,
   name: string,
-  isDone: (pod: V1Pod) => boolean,
+  isDone: ((pod: V1Pod) => boolean) | 'deleted',
   timeoutMs = 10_000,
+  fromVersion?: string,
 ): Promise<V1Pod> {
   let abort: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -79,9 +81,9 @@ export async function waitForPod(
       new Watch(cluster.kc)
         .watch(
           `/api/v1/namespaces/${cluster.namespace}/pods`,
-          { fieldSelector: `metadata.name=${name}` },
-          (_type, pod: V1Pod) => {
-            if (isDone(pod)) resolve(pod);
+          { fieldSelector: `metadata.name=${name}`, resourceVersion: fromVersion },
+          (type, pod: V1Pod) => {
+            if (isDone === 'deleted' ? type === 'DELETED' : isDone(pod)) resolve(pod);
           },
           (err: unknown) => {
             if (err) reject(err);

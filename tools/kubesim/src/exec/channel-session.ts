@@ -64,7 +64,10 @@ export function runChannelSession(
   });
   child.on('exit', (code, signal) => {
     const exitCode = exitCodeOf(code, signal);
+    let isFinished = false;
     const finish = (): void => {
+      if (isFinished) return;
+      isFinished = true;
       clearTimeout(timer);
       if (protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io') {
         send(channel.error, JSON.stringify(statusMessage(exitCode)));

@@ -42,7 +42,11 @@ interface PodRuntime {
   processes: Set<ChildProcess>;
   isStopping: boolean;
   killTimer: NodeJS.Timeout | undefined;
+  termRetry: NodeJS.Timeout | undefined;
 }
+
+// How often SIGTERM is retried for a container whose command bwrap has not started yet.
+const termRetryMs = 50;
 
 export class Kubelet {
   #store: ObjectStore;
@@ -90,6 +94,7 @@ export class Kubelet {
       processes: new Set(),
       isStopping: false,
       killTimer: undefined,
+      termRetry: undefined,
     };
     this.#pods.set(this.#key(namespace, pod.metadata.name), rt);
     this.#run(rt, pod).catch((error: unknown) => {
@@ -330,7 +335,7 @@ export class Kubelet {
     if (grace === 0) {
       this.#killAll(rt);
     } else {
-      for (const child of rt.processes) if (child.pid) terminateGroup(child.pid);
+      this.#terminateAll(rt);
       rt.killTimer = setTimeout(() => this.#killAll(rt), grace * 1000);
       rt.killTimer.unref();
     }
@@ -343,7 +348,18 @@ export class Kubelet {
     if (rt) this.#killAll(rt);
   }
 
+  #terminateAll(rt: PodRuntime, children: ChildProcess[] = [...rt.processes]): void {
+    const pending = children.filter(
+      (child) => child.pid && rt.processes.has(child) && terminateGroup(child.pid) === 0,
+    );
+    if (pending.length > 0) {
+      rt.termRetry = setTimeout(() => this.#terminateAll(rt, pending), termRetryMs);
+      rt.termRetry.unref();
+    }
+  }
+
   #killAll(rt: PodRuntime): void {
+    clearTimeout(rt.termRetry);
     for (const child of rt.processes) if (child.pid) killGroup(child.pid);
   }
 
@@ -359,7 +375,10 @@ export class Kubelet {
 
   #finish(namespace: string, name: string): KubeObject {
     const rt = this.#runtime(namespace, name);
-    if (rt) clearTimeout(rt.killTimer);
+    if (rt) {
+      clearTimeout(rt.killTimer);
+      clearTimeout(rt.termRetry);
+    }
     this.#pods.delete(this.#key(namespace, name));
     const removed = this.#store.remove('pods', namespace, name);
     if (rt) rmSync(rt.dir, { recursive: true, force: true });

@@ -20,18 +20,22 @@ function groupMembers(pgid: number): { pid: number; comm: string }[] {
   return members;
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
+function signal(pid: number, sig: NodeJS.Signals): boolean {
   try {
     process.kill(pid, sig);
+    return true;
   } catch {
-    // already gone
+    return false;
   }
 }
 
-export function terminateGroup(pgid: number): void {
+// Returns how many processes got SIGTERM: none while bwrap is still setting up the sandbox.
+export function terminateGroup(pgid: number): number {
+  let signalled = 0;
   for (const member of groupMembers(pgid)) {
-    if (member.comm !== 'bwrap') signal(member.pid, 'SIGTERM');
+    if (member.comm !== 'bwrap' && signal(member.pid, 'SIGTERM')) signalled++;
   }
+  return signalled;
 }
 
 export function killGroup(pgid: number): void {
