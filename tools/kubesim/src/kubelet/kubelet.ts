@@ -1,6 +1,6 @@
 // Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
 // reporting phases, conditions and container states into the store; deletion with a grace period.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
@@ -8,7 +8,9 @@ import type { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject } from '../store/types.ts';
 import { badRequest } from '../server/status-error.ts';
 import { ensureBusyboxRoot, type BusyboxRoot } from './busybox-root.ts';
-import { ContainerLog } from './container-log.ts';
+import type { ContainerLog } from './container-log.ts';
+import { spawnContainer } from './container-process.ts';
+import { markCompleted, markInitFailed, markRunning, markScheduled } from './pod-phases.ts';
 import { prepareContainer, type ContainerLaunch } from './container-setup.ts';
 import { recordPodEvent, type PodEvent } from './events.ts';
 import type { ImageCatalog } from './images.ts';
@@ -21,8 +23,8 @@ import {
   statusOf,
   type ContainerKind,
 } from './pod-status.ts';
-import { exitCodeOf, killGroup, terminateGroup } from './process-group.ts';
-import { bwrapPath } from './sandbox.ts';
+import { exitCodeOf } from './process-group.ts';
+import { createRuntime, killAll, terminateAll, type PodRuntime } from './pod-runtime.ts';
 import { pullImage } from './image-pull.ts';
 
 export interface KubeletOptions {
@@ -32,21 +34,6 @@ export interface KubeletOptions {
   capacity: { cpu: number; memory: number };
   logger: Logger;
 }
-
-interface PodRuntime {
-  namespace: string;
-  name: string;
-  dir: string;
-  launches: Map<string, ContainerLaunch>;
-  logs: Map<string, ContainerLog>;
-  processes: Set<ChildProcess>;
-  isStopping: boolean;
-  killTimer: NodeJS.Timeout | undefined;
-  termRetry: NodeJS.Timeout | undefined;
-}
-
-// How often SIGTERM is retried for a container whose command bwrap has not started yet.
-const termRetryMs = 50;
 
 export class Kubelet {
   #store: ObjectStore;
@@ -81,21 +68,12 @@ export class Kubelet {
 
   startPod(pod: KubeObject): void {
     const namespace = pod.metadata.namespace ?? 'default';
-    const rt: PodRuntime = {
-      namespace,
-      name: pod.metadata.name,
-      dir: join(
-        this.#options.dataDir,
-        'pods',
-        `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`,
-      ),
-      launches: new Map(),
-      logs: new Map(),
-      processes: new Set(),
-      isStopping: false,
-      killTimer: undefined,
-      termRetry: undefined,
-    };
+    const dir = join(
+      this.#options.dataDir,
+      'pods',
+      `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`,
+    );
+    const rt = createRuntime(namespace, pod.metadata.name, dir);
     this.#pods.set(this.#key(namespace, pod.metadata.name), rt);
     this.#run(rt, pod).catch((error: unknown) => {
       this.#options.logger.error({ err: error, pod: rt.name }, 'pod-lifecycle-failed');
@@ -117,29 +95,7 @@ export class Kubelet {
     }
 
     const initContainers = spec.initContainers ?? [];
-    this.#update(rt, (p) => {
-      (p.spec as PodSpec).nodeName = 'kubesim';
-      Object.assign(statusOf(p), {
-        hostIP: '127.0.0.1',
-        podIP: '127.0.0.1',
-        podIPs: [{ ip: '127.0.0.1' }],
-        startTime: now(),
-        qosClass: 'BestEffort',
-      });
-      setCondition(p, 'PodScheduled', true);
-      setCondition(
-        p,
-        'Initialized',
-        initContainers.length === 0,
-        initContainers.length ? 'ContainersNotInitialized' : undefined,
-      );
-      setCondition(p, 'Ready', false, 'ContainersNotReady');
-      setCondition(p, 'ContainersReady', false, 'ContainersNotReady');
-      for (const c of initContainers)
-        setContainerState(p, 'init', c, { waiting: { reason: 'PodInitializing' } });
-      const reason = initContainers.length ? 'PodInitializing' : 'ContainerCreating';
-      for (const c of spec.containers) setContainerState(p, 'main', c, { waiting: { reason } });
-    });
+    this.#update(rt, markScheduled);
     this.#event(rt, {
       type: 'Normal',
       reason: 'Scheduled',
@@ -152,10 +108,7 @@ export class Kubelet {
       if (!(await this.#prepare(rt, 'init', container))) return;
       const exitCode = await this.#startContainer(rt, 'init', container);
       if (exitCode !== 0) {
-        this.#update(rt, (p) => {
-          statusOf(p).phase = 'Failed';
-          setCondition(p, 'Initialized', false, 'ContainersNotInitialized');
-        });
+        this.#update(rt, markInitFailed);
         return;
       }
     }
@@ -165,18 +118,9 @@ export class Kubelet {
       if (!(await this.#prepare(rt, 'main', container))) return;
     }
     const exits = spec.containers.map((c) => this.#startContainer(rt, 'main', c));
-    this.#update(rt, (p) => {
-      if (rt.isStopping) return;
-      statusOf(p).phase = 'Running';
-      setCondition(p, 'ContainersReady', true);
-      setCondition(p, 'Ready', true);
-    });
+    if (!rt.isStopping) this.#update(rt, markRunning);
     const codes = await Promise.all(exits);
-    this.#update(rt, (p) => {
-      statusOf(p).phase = codes.every((c) => c === 0) ? 'Succeeded' : 'Failed';
-      setCondition(p, 'ContainersReady', false, 'PodCompleted');
-      setCondition(p, 'Ready', false, 'PodCompleted');
-    });
+    this.#update(rt, (p) => markCompleted(p, codes));
   }
 
   async #prepare(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<boolean> {
@@ -214,17 +158,9 @@ export class Kubelet {
   }
 
   #startContainer(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<number> {
-    const launch = rt.launches.get(container.name)!;
-    const log = new ContainerLog();
+    const { child, log } = spawnContainer(rt.launches.get(container.name)!);
     rt.logs.set(container.name, log);
-    const child = spawn(bwrapPath, [...launch.args, '--', ...launch.command], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: launch.env,
-    });
     rt.processes.add(child);
-    child.stdout!.on('data', (chunk: Buffer) => log.append(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => log.append(chunk));
 
     const containerID = `kubesim://${rt.name}-${container.name}-${child.pid}`;
     const startedAt = now();
@@ -250,7 +186,6 @@ export class Kubelet {
       child.on('close', (code, signal) => {
         const exitCode = exitCodeOf(code, signal);
         rt.processes.delete(child);
-        log.close();
         this.#update(rt, (p) => {
           const terminated = {
             exitCode,
@@ -333,10 +268,10 @@ export class Kubelet {
     }
     clearTimeout(rt.killTimer);
     if (grace === 0) {
-      this.#killAll(rt);
+      killAll(rt);
     } else {
-      this.#terminateAll(rt);
-      rt.killTimer = setTimeout(() => this.#killAll(rt), grace * 1000);
+      terminateAll(rt);
+      rt.killTimer = setTimeout(() => killAll(rt), grace * 1000);
       rt.killTimer.unref();
     }
     return updated;
@@ -345,22 +280,7 @@ export class Kubelet {
   // Kills the pod's processes from outside, as an OOM kill or a crashed node would.
   killPod(namespace: string, name: string): void {
     const rt = this.#runtime(namespace, name);
-    if (rt) this.#killAll(rt);
-  }
-
-  #terminateAll(rt: PodRuntime, children: ChildProcess[] = [...rt.processes]): void {
-    const pending = children.filter(
-      (child) => child.pid && rt.processes.has(child) && terminateGroup(child.pid) === 0,
-    );
-    if (pending.length > 0) {
-      rt.termRetry = setTimeout(() => this.#terminateAll(rt, pending), termRetryMs);
-      rt.termRetry.unref();
-    }
-  }
-
-  #killAll(rt: PodRuntime): void {
-    clearTimeout(rt.termRetry);
-    for (const child of rt.processes) if (child.pid) killGroup(child.pid);
+    if (rt) killAll(rt);
   }
 
   #finishIfStopped(rt: PodRuntime): void {
@@ -394,7 +314,7 @@ export class Kubelet {
           closing.push(new Promise((resolve) => child.once('close', resolve)));
         }
       }
-      this.#killAll(rt);
+      killAll(rt);
     }
     await Promise.all(closing);
   }
