@@ -123,7 +123,7 @@ describe('pod lifecycle', () => {
               image: 'ubuntu',
               command: ['sh', '-c'],
               args: ['echo "$GREETING $(pwd) $HOSTNAME $POD_NS"'],
-              workingDir: '/work/dir',
+              workingDir: '/workspace/dir',
               env: [
                 { name: 'GREETING', value: 'hello' },
                 { name: 'POD_NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -135,6 +135,6 @@ describe('pod lifecycle', () => {
     });
     await waitForPod(cluster, 'configured', isPhase('Succeeded'));
     const logs = await runKubectl(cluster.sim.kubeconfigPath, ['logs', 'configured']);
-    assert.equal(logs.stdout, 'hello /work/dir configured default\n');
+    assert.equal(logs.stdout, 'hello /workspace/dir configured default\n');
   });
 });

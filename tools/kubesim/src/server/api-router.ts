@@ -50,6 +50,9 @@ function listOrWatch(
       matches,
       resourceVersion: params.get('resourceVersion'),
       timeoutSeconds: timeout === null ? undefined : Number(timeout),
+      ...(resource === 'pods' && wantsTable(req)
+        ? { render: (pod: KubeObject) => podTable([pod], String(pod.metadata.resourceVersion)) }
+        : {}),
     });
     return;
   }

@@ -10,6 +10,8 @@ export interface WatchQuery {
   matches: (object: KubeObject) => boolean;
   resourceVersion: string | null;
   timeoutSeconds: number | undefined;
+  // how an object is sent, e.g. as a one-row Table for kubectl get -w
+  render?: (object: KubeObject) => unknown;
 }
 
 function inScope(query: WatchQuery, object: KubeObject): boolean {
@@ -44,12 +46,14 @@ export function streamWatch(res: ServerResponse, store: ObjectStore, query: Watc
   const write = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
+  const writeObject = (type: string, object: KubeObject): void =>
+    write(type, query.render ? query.render(object) : object);
 
   let subscription: ReturnType<ObjectStore['subscribe']>;
   try {
     subscription = store.subscribe(fromVersion, (event) => {
       const out = translate(query, event);
-      if (out) write(out.type, out.object);
+      if (out) writeObject(out.type, out.object);
     });
   } catch (error) {
     if (!(error instanceof StatusError)) throw error;
@@ -60,12 +64,12 @@ export function streamWatch(res: ServerResponse, store: ObjectStore, query: Watc
 
   if (isFromNow) {
     for (const object of store.list(query.resource, query.namespace)) {
-      if (query.matches(object)) write('ADDED', object);
+      if (query.matches(object)) writeObject('ADDED', object);
     }
   }
   for (const event of subscription.replay) {
     const out = translate(query, event);
-    if (out) write(out.type, out.object);
+    if (out) writeObject(out.type, out.object);
   }
 
   const timer =
