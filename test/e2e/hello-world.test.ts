@@ -27,6 +27,7 @@ jobs:
 const slowPipeline = `
 jobs:
 - name: slow
+  serial: true
   plan:
   - task: wait
     config:
@@ -78,7 +79,7 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
     it('shows the build, pipeline, job and worker the way Concourse does', async () => {
       const builds = await f('builds');
       assert.equal(builds.exitCode, 0, builds.stderr);
-      assert.match(builds.stdout, /hello\/job\s+1\s+succeeded/);
+      assert.match(builds.stdout, /hello\/job\/1\s+succeeded/);
 
       const pipelines = await f('pipelines');
       assert.match(pipelines.stdout, /hello/);
@@ -124,8 +125,12 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       assert.equal(second.exitCode, 0, second.stdout);
       assert.match(second.stdout, /started slow\/slow #2/);
       const builds = await f('builds', '-j', 'slow/slow');
-      assert.match(builds.stdout, /slow\/slow\s+2\s+succeeded/);
-      assert.match(builds.stdout, /slow\/slow\s+1\s+succeeded/);
+      const row = (name: string) => new RegExp(`slow/slow/${name}\\s+succeeded\\s+(\\S+)\\s+(\\S+)`).exec(builds.stdout);
+      const one = row('1');
+      const two = row('2');
+      assert.ok(one && two, builds.stdout);
+      // serial: the second build starts only once the first has ended
+      assert.ok(two[1]! >= one[2]!, builds.stdout);
       await rm(dir, { recursive: true, force: true });
     });
 
@@ -141,7 +146,9 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       assert.equal(pod.metadata.labels['concourse.ci/worker'], `k8s-${jb.namespace}`);
       assert.equal(pod.metadata.labels['concourse.ci/pipeline'], 'hello');
       assert.equal(pod.metadata.labels['concourse.ci/job'], 'job');
-      assert.equal(pod.metadata.labels['concourse.ci/build'], build);
+      const ids = await f('builds', '-j', 'hello/job');
+      const id = new RegExp(`^(\\d+)\\s+hello/job/${build}\\s`, 'm').exec(ids.stdout)![1];
+      assert.equal(pod.metadata.labels['concourse.ci/build'], id);
       const table = await kubectl(jb.kubeconfig, 'get', 'pods', '-n', jb.namespace, '-l', 'concourse.ci/worker');
       assert.match(table, new RegExp(pod.metadata.name));
       await kubectl(jb.kubeconfig, 'wait', '--for=delete', `pod/${pod.metadata.name}`, '-n', jb.namespace, '--timeout=90s');

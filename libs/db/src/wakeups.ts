@@ -12,6 +12,8 @@ export class Wakeups {
   #client: pg.Client | null = null;
   #closed = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
+  /** LISTEN statements run one after another on the single listening connection. */
+  #listening: Promise<unknown> = Promise.resolve();
 
   constructor(pool: Pool, settings: PostgresSettings) {
     this.#pool = pool;
@@ -32,7 +34,12 @@ export class Wakeups {
     if (!handlers) {
       handlers = new Set();
       this.#handlers.set(channel, handlers);
-      this.#client?.query(`LISTEN "${channel}"`).catch(() => this.#scheduleReconnect());
+      const client = this.#client;
+      if (client) {
+        this.#listening = this.#listening
+          .then(() => client.query(`LISTEN "${channel}"`))
+          .catch(() => this.#scheduleReconnect());
+      }
     }
     handlers.add(handler);
     return () => {
