@@ -141,6 +141,14 @@ describe('@kubernetes/client-node against kubesim', () => {
     assert.equal(result.status.details?.causes?.[0]?.message, '7');
   });
 
+  it('reports a command that cannot be started as an InternalError status', async () => {
+    const result = await execIn(cluster, 'runner', ['no-such-command']);
+    assert.equal(result.stderr, '');
+    assert.equal(result.status.status, 'Failure');
+    assert.equal(result.status.reason, 'InternalError');
+    assert.match(result.status.message ?? '', /no-such-command/);
+  });
+
   it('deletes a pod with a grace period and the watch sees it DELETED', async () => {
     const pod = await cluster.api.deleteNamespacedPod({
       name: 'runner',

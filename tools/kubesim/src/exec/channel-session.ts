@@ -16,7 +16,27 @@ const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 25
 // How long output of a background child may keep the pipes open after the command itself exited.
 const outputDrainMs = 1000;
 
-function statusMessage(exitCode: number): object {
+// bwrap's own report that it could not start the command, as its first line on stderr.
+const startFailure = /^bwrap: execvp ([^\n]*)\n$/;
+const startFailurePrefix = 'bwrap: execvp ';
+
+function couldBeStartFailure(text: string): boolean {
+  if (text.length <= startFailurePrefix.length) return startFailurePrefix.startsWith(text);
+  return text.startsWith(startFailurePrefix) && !text.includes('\n');
+}
+
+function statusMessage(exitCode: number, startError: string | undefined): object {
+  if (startError !== undefined) {
+    const message = `Internal error occurred: error executing command in container: failed to exec in container: ${startError}`;
+    return {
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: 'InternalError',
+      details: { causes: [{ message }] },
+      code: 500,
+    };
+  }
   if (exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
@@ -56,7 +76,22 @@ export function runChannelSession(
   ws.on('error', endStdin);
 
   child.stdout?.on('data', (chunk: Buffer) => send(channel.stdout, chunk));
-  child.stderr?.on('data', (chunk: Buffer) => send(channel.stderr, chunk));
+  // Stderr is held back while it may still be bwrap failing to start the command (written in
+  // pieces), which a real runtime reports as an exec error rather than as the command's output.
+  let heldStderr: string | undefined = '';
+  let startError: string | undefined;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (heldStderr === undefined) return send(channel.stderr, chunk);
+    heldStderr += chunk.toString('latin1');
+    const failure = startFailure.exec(heldStderr);
+    if (failure) {
+      startError = failure[1];
+      heldStderr = undefined;
+    } else if (!couldBeStartFailure(heldStderr)) {
+      send(channel.stderr, Buffer.from(heldStderr, 'latin1'));
+      heldStderr = undefined;
+    }
+  });
 
   let isClosed = false;
   child.on('close', () => {
@@ -69,8 +104,14 @@ export function runChannelSession(
       if (isFinished) return;
       isFinished = true;
       clearTimeout(timer);
+      if (heldStderr) send(channel.stderr, Buffer.from(heldStderr, 'latin1'));
+      heldStderr = undefined;
+      if (startError !== undefined && exitCode !== 1) {
+        send(channel.stderr, `bwrap: execvp ${startError}\n`);
+        startError = undefined;
+      }
       if (protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io') {
-        send(channel.error, JSON.stringify(statusMessage(exitCode)));
+        send(channel.error, JSON.stringify(statusMessage(exitCode, startError)));
       } else if (exitCode !== 0) {
         send(channel.error, `command terminated with non-zero exit code: ${exitCode}`);
       }
