@@ -84,6 +84,7 @@ export class Kubelet {
     const spec = pod.spec as PodSpec;
     const admission = admitPod(spec, this.#options.claims, this.#options.capacity);
     if (admission) {
+      this.#options.logger.info({ pod: rt.name, reason: admission }, 'pod-unschedulable');
       this.#update(rt, (p) => setCondition(p, 'PodScheduled', false, 'Unschedulable', admission));
       this.#event(rt, {
         type: 'Warning',
@@ -186,6 +187,10 @@ export class Kubelet {
       child.on('close', (code, signal) => {
         const exitCode = exitCodeOf(code, signal);
         rt.processes.delete(child);
+        this.#options.logger.debug(
+          { pod: rt.name, container: container.name, exitCode },
+          'container-exited',
+        );
         this.#update(rt, (p) => {
           const terminated = {
             exitCode,
@@ -253,6 +258,7 @@ export class Kubelet {
     if (rt.isStopping && grace > 0) return pod;
 
     rt.isStopping = true;
+    this.#options.logger.debug({ pod: name, gracePeriodSeconds: grace }, 'pod-terminating');
     const updated = this.#update(rt, (p) => {
       p.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000)
         .toISOString()
@@ -295,6 +301,7 @@ export class Kubelet {
 
   #finish(namespace: string, name: string): KubeObject {
     const rt = this.#runtime(namespace, name);
+    this.#options.logger.debug({ pod: name, namespace }, 'pod-deleted');
     if (rt) {
       clearTimeout(rt.killTimer);
       clearTimeout(rt.termRetry);
