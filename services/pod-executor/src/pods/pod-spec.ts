@@ -27,6 +27,8 @@ function environment(job: StepJob): V1EnvVar[] {
     if (eq > 0) merged.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
   for (const [name, value] of Object.entries(job.run.env)) merged.set(name, value);
+  // Resource scripts (the mock resource among them) learn from this whether they run privileged.
+  if (job.type !== 'task') merged.set('JETBRIDGE_PRIVILEGED', String(job.privileged));
   return [...merged].map(([name, value]) => ({ name, value }));
 }
 
