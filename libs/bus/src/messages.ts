@@ -162,3 +162,31 @@ export const readFile = {
     z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
   ]),
 };
+
+/** artifacts rpc `locate`: where one replica of the artifact service takes HTTP uploads and downloads. */
+export const artifactLocate = {
+  request: z.object({ v: z.literal(1) }),
+  response: z.object({ v: z.literal(1), url: z.string() }),
+};
+
+/** artifacts rpc `delete`: removes the tars stored under the given keys. */
+export const artifactDelete = {
+  request: z.object({ v: z.literal(1), keys: z.array(z.string()) }),
+  response: z.object({ v: z.literal(1), deleted: z.number().int() }),
+};
+
+/** pod-executor rpc `archive-output`: tars a directory of a step pod into the artifact store. */
+export const archiveOutput = {
+  request: z.object({
+    v: z.literal(1),
+    podName: z.string(),
+    /** Absolute path inside the pod's main container. */
+    path: z.string(),
+    /** Key the tar is stored under; the same key twice overwrites with the same content. */
+    key: z.string(),
+  }),
+  response: z.discriminatedUnion('ok', [
+    z.object({ v: z.literal(1), ok: z.literal(true), bytes: z.number().int() }),
+    z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
+  ]),
+};

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { Registry } from 'prom-client';
 import { ArtifactStore, ArtifactTooLargeError, InvalidArtifactKeyError } from './store.ts';
+import { MalformedArtifactError, tarChecker, UnsafeArtifactError } from './tar-check.ts';
 
 export function createArtifactsApp(store: ArtifactStore, registry: Registry): Hono {
   const app = new Hono();
@@ -16,7 +17,11 @@ export function createArtifactsApp(store: ArtifactStore, registry: Registry): Ho
   app.put('/artifacts/:key', async (c) => {
     const body = c.req.raw.body;
     if (!body) return c.json({ error: 'empty body' }, 400);
-    const { bytes } = await store.put(c.req.param('key'), Readable.fromWeb(body as never));
+    const { bytes } = await store.put(
+      c.req.param('key'),
+      Readable.fromWeb(body as never),
+      tarChecker(),
+    );
     return c.json({ key: c.req.param('key'), bytes }, 201);
   });
 
@@ -36,6 +41,9 @@ export function createArtifactsApp(store: ArtifactStore, registry: Registry): Ho
   app.onError((err, c) => {
     if (err instanceof ArtifactTooLargeError) return c.json({ error: err.message }, 413);
     if (err instanceof InvalidArtifactKeyError) return c.json({ error: err.message }, 400);
+    if (err instanceof UnsafeArtifactError || err instanceof MalformedArtifactError) {
+      return c.json({ error: err.message }, 422);
+    }
     return c.json({ error: 'artifact store failed' }, 500);
   });
 

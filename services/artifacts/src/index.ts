@@ -1,8 +1,7 @@
 // The artifact service: owns the artifact store claim. Other services find it over the bus
 // (`locate`) and stream tars to and from it over HTTP; `delete` removes tars nothing references.
 import { hostname } from 'node:os';
-import { z } from 'zod';
-import type { Bus } from '@jetbridge/bus';
+import { artifactDelete, artifactLocate, type Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
@@ -19,17 +18,6 @@ export interface ArtifactsSettings {
   advertiseUrl?: string;
 }
 
-export const artifactRpc = {
-  locate: {
-    request: z.object({ v: z.literal(1) }),
-    response: z.object({ v: z.literal(1), url: z.string() }),
-  },
-  delete: {
-    request: z.object({ v: z.literal(1), keys: z.array(z.string()) }),
-    response: z.object({ v: z.literal(1), deleted: z.number().int() }),
-  },
-};
-
 export async function startArtifacts(opts: {
   settings: ArtifactsSettings;
   pool: Pool;
@@ -42,8 +30,8 @@ export async function startArtifacts(opts: {
   await store.init();
   const server = await listen(createArtifactsApp(store, registry), settings.bindPort);
   const url = settings.advertiseUrl ?? `http://${opts.bus.transport.kind === 'memory' ? '127.0.0.1' : hostname()}:${server.port}`;
-  const locate = bus.serve('artifacts', 'locate', artifactRpc.locate, async () => ({ v: 1 as const, url }));
-  const remove = bus.serve('artifacts', 'delete', artifactRpc.delete, async ({ keys }) => {
+  const locate = bus.serve('artifacts', 'locate', artifactLocate, async () => ({ v: 1 as const, url }));
+  const remove = bus.serve('artifacts', 'delete', artifactDelete, async ({ keys }) => {
     for (const key of keys) await store.delete(checkKey(key));
     logger.info({ count: keys.length }, 'artifacts-deleted');
     return { v: 1 as const, deleted: keys.length };

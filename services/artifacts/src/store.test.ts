@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createRegistry } from '@jetbridge/telemetry';
+import tar from 'tar-stream';
 import { createArtifactsApp } from './http.ts';
 import { ArtifactStore, ArtifactTooLargeError, InvalidArtifactKeyError } from './store.ts';
 
@@ -13,7 +14,7 @@ describe('artifact store', () => {
   let store: ArtifactStore;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'jb-artifacts-'));
-    store = new ArtifactStore(dir, 1024);
+    store = new ArtifactStore(dir, 4096);
     await store.init();
   });
   after(() => rm(dir, { recursive: true, force: true }));
@@ -27,7 +28,7 @@ describe('artifact store', () => {
   });
 
   it('rejects an upload over the size limit and leaves nothing half-written', async () => {
-    await assert.rejects(store.put('big', Readable.from([Buffer.alloc(2048)])), ArtifactTooLargeError);
+    await assert.rejects(store.put('big', Readable.from([Buffer.alloc(8192)])), ArtifactTooLargeError);
     assert.equal(await store.exists('big'), false);
     assert.deepEqual(await readdir(join(dir, 'incoming')), []);
   });
@@ -51,11 +52,19 @@ describe('artifact store', () => {
 
   it('serves uploads and downloads over HTTP with a 413 past the limit', async () => {
     const app = createArtifactsApp(store, createRegistry('artifacts-test'));
-    const put = await app.request('/artifacts/h1', { method: 'PUT', body: 'hello' });
+    const pack = tar.pack();
+    pack.entry({ name: 'hello' }, 'hello');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const archive = Buffer.concat(chunks);
+    const put = await app.request('/artifacts/h1', { method: 'PUT', body: archive });
     assert.equal(put.status, 201);
     const get = await app.request('/artifacts/h1');
-    assert.equal(await get.text(), 'hello');
-    const tooBig = await app.request('/artifacts/h2', { method: 'PUT', body: 'x'.repeat(4096) });
+    assert.deepEqual(Buffer.from(await get.arrayBuffer()), archive);
+    const notTar = await app.request('/artifacts/h3', { method: 'PUT', body: 'hello' });
+    assert.equal(notTar.status, 422);
+    const tooBig = await app.request('/artifacts/h2', { method: 'PUT', body: 'x'.repeat(8192) });
     assert.equal(tooBig.status, 413);
     assert.equal((await app.request('/artifacts/missing')).status, 404);
     assert.equal((await app.request('/artifacts/h1', { method: 'DELETE' })).status, 204);

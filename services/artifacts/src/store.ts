@@ -47,8 +47,11 @@ export class ArtifactStore {
     return join(this.root, 'tars', `${checkKey(key)}.tar`);
   }
 
-  /** Streams `body` into the store under `key`; nothing is visible unless all of it arrived. */
-  async put(key: string, body: Readable): Promise<{ bytes: number }> {
+  /**
+   * Streams `body` (through `checks`, which may fail it) into the store under `key`; nothing is
+   * visible unless all of it arrived and passed.
+   */
+  async put(key: string, body: Readable, ...checks: Transform[]): Promise<{ bytes: number }> {
     const final = this.pathOf(key);
     const temp = join(this.root, 'incoming', `${key}.${randomBytes(6).toString('hex')}`);
     let bytes = 0;
@@ -64,7 +67,7 @@ export class ArtifactStore {
       },
     });
     try {
-      await pipeline(body, counter, createWriteStream(temp, { flags: 'wx' }));
+      await pipeline([body, counter, ...checks, createWriteStream(temp, { flags: 'wx' })]);
       await rename(temp, final);
     } catch (err) {
       await rm(temp, { force: true });
