@@ -1,0 +1,92 @@
+// One web service in this process against its own test database and an in-process bus: enough
+// for everything about pipeline configs (set, get, list, trigger, plans) without the slow
+// quickstart. Nothing runs steps, so triggered builds stay pending.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bus, MemoryTransport } from '@jetbridge/bus';
+import { createPool, createTestDatabase, Wakeups, type Pool } from '@jetbridge/db';
+import { createRegistry, silentLogger } from '@jetbridge/telemetry';
+import { startWeb } from '@jetbridge/web';
+import { fly, type FlyResult } from '../../support/fly/index.ts';
+import { freePort } from '../../support/processes.ts';
+
+export const USER = 'test';
+export const PASSWORD = 'test';
+
+export interface PipelineWeb {
+  url: string;
+  pool: Pool;
+  /** A fly home already logged in as target `t`. */
+  home: string;
+  fly(...args: string[]): Promise<FlyResult>;
+  /** An authenticated API request. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startPipelineWeb(): Promise<PipelineWeb> {
+  const db = await createTestDatabase('jetbridge_pipelines');
+  const pool = createPool(db.settings);
+  const wakeups = new Wakeups(pool, db.settings);
+  await wakeups.start();
+  const bus = new Bus(new MemoryTransport());
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const web = await startWeb({
+    settings: {
+      bindIp: '127.0.0.1',
+      bindPort: port,
+      externalUrl: url,
+      clusterName: 'test',
+      namespace: 'ci',
+      localUsers: [{ username: USER, password: PASSWORD }],
+      mainTeamLocalUsers: [USER],
+      authDurationMs: 60 * 60 * 1000,
+      buildLeaseMs: 30_000,
+    },
+    pool,
+    wakeups,
+    bus,
+    logger: silentLogger(),
+    registry: createRegistry('pipelines-test'),
+    replicaId: `pipelines-test-${process.pid}`,
+  });
+
+  const home = await mkdtemp(join(tmpdir(), 'jb-pipelines-fly-'));
+  const run = (...args: string[]) => fly(['-t', 't', ...args], { home, timeoutMs: 60_000 });
+  const login = await run('login', '-c', url, '-u', USER, '-p', PASSWORD);
+  if (login.exitCode !== 0) throw new Error(`fly login failed:\n${login.stdout}${login.stderr}`);
+  const token = await passwordToken(url);
+
+  return {
+    url,
+    pool,
+    home,
+    fly: run,
+    token,
+    api: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('Authorization', `Bearer ${token}`);
+      return fetch(`${url}${path}`, { ...init, headers });
+    },
+    async close() {
+      await web.close();
+      await bus.close();
+      await wakeups.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+async function passwordToken(url: string): Promise<string> {
+  const response = await fetch(`${url}/sky/issuer/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `client_id=fly&client_secret=Zmx5&grant_type=password&username=${USER}&password=${PASSWORD}`,
+  });
+  if (!response.ok) throw new Error(`token request failed: ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
