@@ -2,6 +2,9 @@
 // upstream mock resource prints and what pipelines and tests grep for.
 
 const colours = { INFO: 36, FATA: 31 } as const;
+
+// logrus counts from when the logging package initialised, not from when the process started.
+const loggingStarted = performance.now();
 type Level = keyof typeof colours;
 
 function formatValue(value: string | boolean): string {
@@ -13,7 +16,7 @@ export function formatLine(
   level: Level,
   message: string,
   fields: Record<string, string | boolean> = {},
-  elapsedSeconds = Math.floor(performance.now() / 1000),
+  elapsedSeconds = Math.floor((performance.now() - loggingStarted) / 1000),
 ): string {
   const colour = colours[level];
   const stamp = String(elapsedSeconds).padStart(4, '0');
