@@ -50,7 +50,12 @@ function containerEnv(
     spec.kind === 'host' && spec.resourceDir
       ? `${dirname(process.execPath)}:${defaultPath}`
       : defaultPath;
-  const env: Record<string, string> = { PATH: path, HOSTNAME: pod.metadata.name, HOME: '/root' };
+  const env: Record<string, string> = {
+    PATH: path,
+    HOSTNAME: pod.metadata.name,
+    HOME: '/root',
+    ...(spec.kind === 'host' ? spec.env : {}),
+  };
   for (const variable of container.env ?? []) {
     const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
     env[variable.name] = fieldPath ? fieldValue(pod, fieldPath) : expand(variable.value ?? '', env);

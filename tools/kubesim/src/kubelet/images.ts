@@ -3,8 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type ImageSpec =
-  // the host's own filesystem, optionally with a resource implementation at /opt/resource
-  | { kind: 'host'; resourceDir?: string }
+  // the host's own filesystem, optionally with a resource implementation at /opt/resource and
+  // environment the image sets
+  | { kind: 'host'; resourceDir?: string; env?: Record<string, string> }
   // a root whose only tools are busybox applets, like alpine or busybox images
   | { kind: 'busybox' }
   // pulling fails the way a kubelet reports a missing image
@@ -20,6 +21,9 @@ export const builtInImages: Record<string, ImageSpec> = {
   'concourse/mock-resource': {
     kind: 'host',
     resourceDir: join(repoRoot, 'tools/mock-resource/bin'),
+    // The real mock image is a few megabytes; here its root is the host's, so mirror_self copies
+    // a small stand-in root instead of the whole host filesystem.
+    env: { JETBRIDGE_MIRROR_ROOT: join(repoRoot, 'tools/mock-resource/bin') },
   },
   'concourse/time-resource': {
     kind: 'host',

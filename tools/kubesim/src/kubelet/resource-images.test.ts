@@ -34,4 +34,19 @@ describe('resource images', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^check\nin\n(.*\n)*out\nv24\./);
   });
+
+  it('mirrors a small stand-in root for mirror_self instead of the host filesystem', async () => {
+    const result = await runKubectl(cluster.sim.kubeconfigPath, [
+      'exec',
+      'mock-check',
+      '--',
+      'sh',
+      '-c',
+      'mkdir -p /tmp/mirror && echo \'{"source":{"mirror_self":true},"version":{"version":"v1"}}\' | /opt/resource/in /tmp/mirror >/dev/null && ls /tmp/mirror/rootfs && du -sk /tmp/mirror',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^check\nin\n/);
+    const kilobytes = Number(/(\d+)\s+\/tmp\/mirror/.exec(result.stdout)?.[1]);
+    assert.ok(kilobytes < 1024, result.stdout);
+  });
 });
