@@ -67,10 +67,12 @@ export async function startQuickstart(opts: { dataDir?: string; args?: string[] 
 export interface DistributedOptions {
   reaperGraceMs?: number;
   webReplicas?: number;
+  /** A NATS server of the test's own (one it may restart) instead of the shared one. */
+  natsUrl?: string;
 }
 
 export async function startDistributed(opts: DistributedOptions = {}): Promise<
-  RunningJetBridge & { db: TestDatabase; sim: Kubesim; startWeb(name: string): Promise<ManagedProcess> }
+  RunningJetBridge & { db: TestDatabase; sim: Kubesim; startWeb(name: string, bindPort?: number): Promise<ManagedProcess> }
 > {
   const namespace = 'jetbridge';
   const dataDir = await mkdtemp(join(tmpdir(), 'jb-distributed-'));
@@ -84,7 +86,7 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     CONCOURSE_POSTGRES_USER: decodeURIComponent(pg.username || 'postgres'),
     CONCOURSE_POSTGRES_PASSWORD: decodeURIComponent(pg.password),
     CONCOURSE_POSTGRES_DATABASE: pg.pathname.slice(1),
-    CONCOURSE_NATS_URL: natsUrl,
+    CONCOURSE_NATS_URL: opts.natsUrl ?? natsUrl,
     CONCOURSE_NATS_NAMESPACE: natsNamespace,
     CONCOURSE_KUBERNETES_NAMESPACE: namespace,
     CONCOURSE_KUBERNETES_KUBECONFIG: sim.kubeconfigPath,
@@ -136,7 +138,7 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     processes,
     db,
     sim,
-    startWeb: (name: string) => startWeb(name, port),
+    startWeb: (name: string, bindPort?: number) => startWeb(name, bindPort ?? port),
     logs: () =>
       [...processes.entries()].map(([n, p]) => `--- ${n} ---\n${p.tail(60)}`).join('\n'),
     async stop() {
