@@ -45,6 +45,7 @@ export async function savePipelineConfig(
          config_version, paused, ordering)
        VALUES ($1, $2, $3, $4, $5, nextval('config_version_seq'), true,
          (SELECT coalesce(max(ordering), 0) + 1 FROM pipelines WHERE team_id = $1))
+       ON CONFLICT (team_id, name, instance_vars_key) DO NOTHING
        RETURNING id`,
       [
         input.teamId,
@@ -54,6 +55,8 @@ export async function savePipelineConfig(
         JSON.stringify(input.config),
       ],
     );
+    // Another save created the pipeline after this one read none: that save's version won.
+    if (inserted.rows.length === 0) throw new ConfigVersionMismatchError();
     id = inserted.rows[0]!.id;
   }
 
