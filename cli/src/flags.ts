@@ -105,7 +105,29 @@ export function addWebFlags(cmd: Command): Command {
       repeatable('--add-local-user <user:password>', 'local user (plain or bcrypt password)'),
     )
     .addOption(repeatable('--main-team-local-user <user>', 'local user who owns the main team'))
+    .addOption(option('--main-team-config <path>', 'main team roles in `fly set-team -c` format'))
+    .addOption(repeatable('--main-team-oidc-user <user>', 'OIDC user who owns the main team'))
+    .addOption(repeatable('--main-team-oidc-group <group>', 'OIDC group that owns the main team'))
+    .addOption(repeatable('--main-team-github-user <login>', 'GitHub user who owns the main team'))
+    .addOption(repeatable('--main-team-github-org <org>', 'GitHub org that owns the main team'))
+    .addOption(repeatable('--main-team-github-team <org:team>', 'GitHub team that owns main'))
     .addOption(option('--auth-duration <duration>', 'lifetime of access tokens', '24h'))
+    .addOption(
+      option(
+        '--session-signing-key <path>',
+        'key file signing browser sessions, the same for every replica (default: kept in the database)',
+      ),
+    )
+    .addOption(option('--oidc-display-name <name>', 'name of the OIDC login button', 'OIDC'))
+    .addOption(option('--oidc-issuer <url>', 'OpenID Connect issuer; enables the OIDC connector'))
+    .addOption(option('--oidc-client-id <id>', 'client id registered with the OIDC provider'))
+    .addOption(option('--oidc-client-secret <secret>', 'client secret for the OIDC provider'))
+    .addOption(repeatable('--oidc-scope <scope>', 'scope to request (default profile, email, groups)'))
+    .addOption(option('--oidc-groups-key <claim>', 'claim holding the groups', 'groups'))
+    .addOption(option('--oidc-user-name-key <claim>', 'claim naming the user', 'username'))
+    .addOption(option('--github-client-id <id>', 'GitHub OAuth app client id; enables GitHub login'))
+    .addOption(option('--github-client-secret <secret>', 'GitHub OAuth app client secret'))
+    .addOption(option('--github-host <host>', 'GitHub Enterprise host (default github.com)'))
     .addOption(option('--build-lease <duration>', 'how long a replica owns a build without renewing', '30s'));
 }
 

@@ -88,7 +88,7 @@ export async function startWebService(
   flags: Flags,
   deps: { db: Database; bus: Bus; logger: Logger; registry: Registry },
 ): Promise<Stoppable & { port: number }> {
-  const { startWeb } = await import('@jetbridge/web');
+  const { startWeb, authSettingsFromFlags } = await import('@jetbridge/web');
   const bindPort = integer(String(flags.bindPort ?? '8080'), '--bind-port');
   const externalUrl = (str(flags.externalUrl) ?? `http://localhost:${bindPort}`).replace(/\/+$/, '');
   const web = await startWeb({
@@ -102,6 +102,26 @@ export async function startWebService(
       mainTeamLocalUsers: list(flags.mainTeamLocalUser),
       authDurationMs: duration(String(flags.authDuration ?? '24h'), '--auth-duration'),
       buildLeaseMs: duration(String(flags.buildLease ?? '30s'), '--build-lease'),
+      auth: await authSettingsFromFlags({
+        sessionSigningKey: str(flags.sessionSigningKey),
+        mainTeamLocalUsers: list(flags.mainTeamLocalUser),
+        mainTeamConfig: str(flags.mainTeamConfig),
+        mainTeamOidcUsers: list(flags.mainTeamOidcUser),
+        mainTeamOidcGroups: list(flags.mainTeamOidcGroup),
+        mainTeamGithubUsers: list(flags.mainTeamGithubUser),
+        mainTeamGithubOrgs: list(flags.mainTeamGithubOrg),
+        mainTeamGithubTeams: list(flags.mainTeamGithubTeam),
+        oidcDisplayName: str(flags.oidcDisplayName),
+        oidcIssuer: str(flags.oidcIssuer),
+        oidcClientId: str(flags.oidcClientId),
+        oidcClientSecret: str(flags.oidcClientSecret),
+        oidcScopes: list(flags.oidcScope),
+        oidcGroupsKey: str(flags.oidcGroupsKey),
+        oidcUserNameKey: str(flags.oidcUserNameKey),
+        githubClientId: str(flags.githubClientId),
+        githubClientSecret: str(flags.githubClientSecret),
+        githubHost: str(flags.githubHost),
+      }),
     },
     pool: deps.db.pool,
     wakeups: deps.db.wakeups,

@@ -3,6 +3,7 @@ import type { Bus } from '@jetbridge/bus';
 import type { Pool, Wakeups } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
+import type { AuthSettings } from './auth/settings.ts';
 
 export interface LocalUser {
   username: string;
@@ -25,6 +26,8 @@ export interface WebSettings {
   authDurationMs: number;
   /** How long an engine's lease on a build lasts without renewal. */
   buildLeaseMs: number;
+  /** Connectors, the main team's members and the session key; local users only when unset. */
+  auth?: Partial<AuthSettings>;
 }
 
 export interface WebContext {

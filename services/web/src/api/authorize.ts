@@ -64,6 +64,7 @@ export async function authorize(route: Route, req: ApiRequest): Promise<void> {
     case 'admin':
       requireUser(caller);
       if (!isAdmin(caller)) throw new ForbiddenError();
+      await loadTeamAndPipeline(req);
       break;
     case 'any-team':
       requireUser(caller);

@@ -1,7 +1,7 @@
 // Serves the route table: match, identify the caller, authorize, run the handler, and map any
 // error to Concourse's response in one place.
 import type { Logger } from '@jetbridge/telemetry';
-import { identifyCaller } from '../auth/caller.ts';
+import { identifyRequest } from '../auth/caller.ts';
 import type { WebContext } from '../context.ts';
 import { authorize } from './authorize.ts';
 import { errorResponse } from './error-response.ts';
@@ -26,10 +26,7 @@ export async function prepareRequest(
   if (!match) return { ok: false, response: notFound() };
 
   try {
-    const caller = await identifyCaller(
-      ctx.pool,
-      request.headers.get('authorization') ?? undefined,
-    );
+    const caller = await identifyRequest(ctx, request);
     const req: ApiRequest = {
       ctx,
       request,

@@ -13,6 +13,7 @@ import * as versions from './resource-versions.ts';
 import * as resources from './resources.ts';
 import type { AuthRule, Route } from './route-table.ts';
 import { setTeam } from './set-team.ts';
+import { destroyTeam, renameTeam } from './team-admin.ts';
 import * as teams from './teams.ts';
 import * as wall from './wall.ts';
 import { listWorkers } from './workers.ts';
@@ -51,6 +52,8 @@ export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: `${V1}/teams`, auth: open, handler: teams.listTeams },
   { method: 'GET', path: T, auth: team('viewer'), handler: teams.getTeam },
   { method: 'PUT', path: T, auth: team('owner'), createsTeam: true, handler: setTeam },
+  { method: 'PUT', path: `${T}/rename`, auth: team('owner'), handler: renameTeam },
+  { method: 'DELETE', path: T, auth: admin, handler: destroyTeam },
   { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
   { method: 'POST', path: `${T}/builds`, auth: team('member'), handler: oneOff.createTeamBuild },
   {

@@ -1,8 +1,10 @@
 // Who is calling: anonymous, a token that does not verify, or a user with roles per team.
 import type { Pool } from '@jetbridge/db';
 import type { TeamAuth } from '@jetbridge/api-types';
+import { authorizationFromCookie } from './browser-session.ts';
 import { displayUserId, type Claims } from './claims.ts';
-import { ADMIN_TEAM, hasRoleAtLeast, rolesOnTeam, type Role } from './roles.ts';
+import { hasRoleAtLeast, rolesOnTeam, type Role } from './roles.ts';
+import { sessionKeyOf } from './session-key.ts';
 
 export type Caller =
   | { kind: 'anonymous' }
@@ -40,15 +42,17 @@ export async function identifyCaller(pool: Pool, header: string | undefined): Pr
     return { kind: 'invalid' };
   }
 
-  const teamRows = await pool.query<{ name: string; auth: TeamAuth }>(
-    'SELECT name, auth FROM teams',
+  const teamRows = await pool.query<{ name: string; auth: TeamAuth; is_admin: boolean }>(
+    'SELECT name, auth, is_admin FROM teams',
   );
   const teams = new Map<string, Role[]>();
+  let isAdmin = false;
   for (const row of teamRows.rows) {
     const roles = rolesOnTeam(claims, row.auth);
     if (roles.length > 0) teams.set(row.name, roles);
+    // Admin means owning an admin team (`main`, wherever a rename has taken it).
+    if (row.is_admin && hasRoleAtLeast(roles, 'owner')) isAdmin = true;
   }
-  const isAdmin = hasRoleAtLeast(teams.get(ADMIN_TEAM) ?? [], 'owner');
   return { kind: 'user', token, claims, teams, isAdmin, displayId: displayUserId(claims) };
 }
 
@@ -56,4 +60,22 @@ export async function identifyCaller(pool: Pool, header: string | undefined): Pr
 export function isAuthorizedOn(caller: Caller, teamName: string, role: Role): boolean {
   if (caller.kind !== 'user') return false;
   return caller.isAdmin || hasRoleAtLeast(caller.teams.get(teamName) ?? [], role);
+}
+
+/**
+ * The caller of an API request: the Authorization header when present (fly), else the browser's
+ * session cookie, which must carry a valid CSRF token on state-changing requests.
+ */
+export async function identifyRequest(
+  ctx: { pool: Pool; settings: { auth?: { sessionSigningKey?: Buffer } } },
+  request: Request,
+): Promise<Caller> {
+  const header = request.headers.get('authorization') ?? undefined;
+  if (header !== undefined || !request.headers.has('cookie')) {
+    return identifyCaller(ctx.pool, header);
+  }
+  const fromCookie = authorizationFromCookie(request, await sessionKeyOf(ctx));
+  if (fromCookie.kind === 'none') return { kind: 'anonymous' };
+  if (fromCookie.kind === 'csrf-failed') return { kind: 'invalid' };
+  return identifyCaller(ctx.pool, fromCookie.authorization);
 }

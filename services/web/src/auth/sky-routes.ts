@@ -1,16 +1,15 @@
 // The skymarshal endpoints fly uses: the OAuth2 password grant, logout, and the browser login that
 // hands a token to fly's local listener.
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { WebContext } from '../context.ts';
-import { bearerToken } from './caller.ts';
+import { clearSessionCookies, cookieAccessToken, setSessionCookies } from './browser-session.ts';
 import { issueLocalUserToken } from './issue-token.ts';
 import { verifyLocalUser } from './local-users.ts';
 import { loginPage, flySuccessPage } from './login-pages.ts';
+import { sessionKeyOf } from './session-key.ts';
 
 const FLY_CLIENT_ID = 'fly';
 const FLY_CLIENT_SECRET = 'Zmx5';
-const AUTH_COOKIE = 'skymarshal_auth';
 
 /** Client credentials from a Basic header (fly's first attempt) or the form (its retry). */
 function clientCredentials(header: string | undefined, form: URLSearchParams) {
@@ -32,11 +31,6 @@ function oauthError(status: number, error: string, description: string): Respons
     status,
     headers: { 'Content-Type': 'application/json' },
   });
-}
-
-function cookieToken(value: string | undefined): string | null {
-  if (!value) return null;
-  return bearerToken(value.replace(/^"|"$/g, ''));
 }
 
 export function skyRoutes(ctx: WebContext): Hono {
@@ -64,11 +58,10 @@ export function skyRoutes(ctx: WebContext): Hono {
   });
 
   app.get('/sky/logout', async (c) => {
-    const token = cookieToken(getCookie(c, AUTH_COOKIE));
+    const token = cookieAccessToken(c);
     if (!token) return c.text('not authorized', 401);
     await ctx.pool.query('DELETE FROM access_tokens WHERE token = $1', [token]);
-    c.header('Set-Cookie', `${AUTH_COOKIE}=; Path=/; Max-Age=0; HttpOnly`);
-    c.header('Set-Cookie', 'skymarshal_csrf=; Path=/; Max-Age=0', { append: true });
+    clearSessionCookies(c);
     return c.body(null, 200);
   });
 
@@ -82,16 +75,14 @@ export function skyRoutes(ctx: WebContext): Hono {
       return c.html(loginPage(flyPort, 'invalid username or password'), 401);
     }
     const issued = await issueLocalUserToken(ctx, username);
-    c.header(
-      'Set-Cookie',
-      `${AUTH_COOKIE}="bearer ${issued.token}"; Path=/; HttpOnly; SameSite=Lax; Expires=${issued.expiresAt.toUTCString()}`,
-    );
+    const secure = ctx.settings.externalUrl.startsWith('https:');
+    setSessionCookies(c, await sessionKeyOf(ctx), issued.token, issued.expiresAt, secure);
     const next = /^\d+$/.test(flyPort) ? `/fly_success?fly_port=${flyPort}` : '/';
     return c.redirect(next, 302);
   });
 
   app.get('/fly_success', (c) => {
-    const token = cookieToken(getCookie(c, AUTH_COOKIE));
+    const token = cookieAccessToken(c);
     const flyPort = c.req.query('fly_port') ?? '';
     if (!token || !/^\d+$/.test(flyPort)) return c.redirect(`/login?fly_port=${flyPort}`, 302);
     return c.html(flySuccessPage(Number(flyPort), `bearer ${token}`));
