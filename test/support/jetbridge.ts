@@ -72,7 +72,13 @@ export interface DistributedOptions {
 }
 
 export async function startDistributed(opts: DistributedOptions = {}): Promise<
-  RunningJetBridge & { db: TestDatabase; sim: Kubesim; startWeb(name: string, bindPort?: number): Promise<ManagedProcess> }
+  RunningJetBridge & {
+    db: TestDatabase;
+    sim: Kubesim;
+    startWeb(name: string, bindPort?: number): Promise<ManagedProcess>;
+    /** Starts another `jetbridge <args>` process with the deployment's settings, tracked for stop(). */
+    spawn(name: string, args: string[]): ManagedProcess;
+  }
 > {
   const namespace = 'jetbridge';
   const dataDir = await mkdtemp(join(tmpdir(), 'jb-distributed-'));
@@ -139,6 +145,11 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     db,
     sim,
     startWeb: (name: string, bindPort?: number) => startWeb(name, bindPort ?? port),
+    spawn: (name: string, args: string[]) => {
+      const proc = node(name, args, common);
+      processes.set(name, proc);
+      return proc;
+    },
     logs: () =>
       [...processes.entries()].map(([n, p]) => `--- ${n} ---\n${p.tail(60)}`).join('\n'),
     async stop() {

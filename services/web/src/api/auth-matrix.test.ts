@@ -64,6 +64,7 @@ describe('the authorization matrix over the route table', () => {
     resource_type_name: 'custom',
     build_name: '1',
     id: 'handle-1',
+    worker_name: 'k8s-ci',
   };
   const headers = new Map<CallerName, Record<string, string>>();
 

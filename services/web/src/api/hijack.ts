@@ -2,7 +2,7 @@
 // which the pod executor serves with a Kubernetes exec. The socket closes after the exit status.
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '@jetbridge/api-types';
-import type { InterceptOutput } from '@jetbridge/bus';
+import type { InterceptInput, InterceptOutput } from '@jetbridge/bus';
 import type { WebSocket } from 'ws';
 import { findContainer } from './containers.ts';
 import type { ContainerRow } from './present/container.ts';
@@ -55,6 +55,9 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
   });
   let opened = false;
   let finished = false;
+  // Input that arrives before the executor has the session open waits here: the executor
+  // subscribes to the input subject only once its exec is connected.
+  let pending: InterceptInput[] | null = [];
   const output = bus.onInterceptOutput(sessionId, (msg) => {
     const reply = toClient(msg);
     if (reply) socket.send(JSON.stringify(reply));
@@ -96,8 +99,16 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
           : size
             ? { v: 1 as const, resize: { columns: size.columns ?? 80, rows: size.rows ?? 24 } }
             : null;
-    if (forward) void bus.sendInterceptInput(sessionId, forward).catch(() => {});
+    if (!forward) return;
+    if (pending) pending.push(forward);
+    else void bus.sendInterceptInput(sessionId, forward).catch(() => {});
   });
+
+  async function flushPending() {
+    const queued = pending ?? [];
+    for (const input of queued) await bus.sendInterceptInput(sessionId, input).catch(() => {});
+    pending = null;
+  }
 
   async function open(spec: ProcessSpec) {
     try {
@@ -120,6 +131,7 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
         return;
       }
       log.info('hijack-session-opened');
+      await flushPending();
     } catch (err) {
       log.warn({ err }, 'hijack-open-failed');
       socket.send(

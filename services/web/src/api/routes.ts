@@ -16,6 +16,7 @@ import { setTeam } from './set-team.ts';
 import { destroyTeam, renameTeam } from './team-admin.ts';
 import * as teams from './teams.ts';
 import * as wall from './wall.ts';
+import { landWorker, pruneWorker, retireWorker } from './worker-admin.ts';
 import { listWorkers } from './workers.ts';
 
 const V1 = '/api/v1';
@@ -48,6 +49,9 @@ export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: `${V1}/log-level`, auth: admin, handler: wall.getLogLevel },
   { method: 'PUT', path: `${V1}/log-level`, auth: admin, handler: wall.setLogLevel },
   { method: 'GET', path: `${V1}/workers`, auth: { kind: 'any-team' }, handler: listWorkers },
+  { method: 'PUT', path: `${V1}/workers/:worker_name/land`, auth: admin, handler: landWorker },
+  { method: 'PUT', path: `${V1}/workers/:worker_name/retire`, auth: admin, handler: retireWorker },
+  { method: 'PUT', path: `${V1}/workers/:worker_name/prune`, auth: admin, handler: pruneWorker },
 
   { method: 'GET', path: `${V1}/teams`, auth: open, handler: teams.listTeams },
   { method: 'GET', path: T, auth: team('viewer'), handler: teams.getTeam },

@@ -40,3 +40,21 @@ export function ask(io: FlyIO, question: string): string {
     if (line.trim() !== '') return line.trim();
   }
 }
+
+/** Input not consumed by prompts: what a later reader of stdin (a hijacked process) gets. */
+export function unreadInput(io: FlyIO): string {
+  return (io.stdin ?? '').slice(cursors.get(io) ?? 0);
+}
+
+/** go-interact's numbered choice: `N: display` lines, then `<question>: `, answered by number. */
+export function choose(io: FlyIO, question: string, displays: string[]): number {
+  displays.forEach((display, i) => io.println(`${i + 1}: ${display}`));
+  for (;;) {
+    io.print(`${question}: `);
+    const line = readLine(io);
+    if (line === null) throw new Error('EOF');
+    const n = Number(line.trim());
+    if (Number.isInteger(n) && n >= 1 && n <= displays.length) return n - 1;
+    io.println('invalid selection (must be 1-' + displays.length + ')');
+  }
+}

@@ -6,10 +6,18 @@ import { parseJobFlag } from '../refs.ts';
 import type { Target } from '../target.ts';
 import { FlyExit } from '../errors.ts';
 import { buildPath } from '../go-url.ts';
+import { choose, unreadInput } from '../prompt.ts';
 
 interface Container {
   id: string;
   state?: string;
+  type?: string;
+  step_name?: string;
+  resource_name?: string;
+  attempt?: string;
+  expires_in?: string;
+  job_name?: string;
+  build_name?: string;
   user?: string;
   working_directory?: string;
   build_id?: number;
@@ -75,9 +83,21 @@ async function findContainer(ctx: CommandContext, target: Target): Promise<Conta
     );
     throw new FlyExit(1);
   }
-  if (usable.length > 1)
-    throw new Error('more than one container matched; the selector needs a terminal');
-  return usable[0] as Container;
+  if (usable.length === 1) return usable[0] as Container;
+  const picked = choose(ctx.io, 'choose a container', usable.map(describeContainer));
+  return usable[picked] as Container;
+}
+
+/** The chooser's line for one container, in fly's order of facts. */
+function describeContainer(c: Container): string {
+  const infos: string[] = [];
+  if (c.build_id) infos.push(c.job_name ? `build #${c.build_name}` : `build id: ${c.build_id}`);
+  if (c.step_name) infos.push(`step: ${c.step_name}`);
+  if (c.resource_name) infos.push(`resource: ${c.resource_name}`);
+  infos.push(`type: ${c.type ?? ''}`);
+  if (c.type === 'check') infos.push(`expires in: ${c.expires_in ?? ''}`);
+  if (c.attempt) infos.push(`attempt: ${c.attempt}`);
+  return infos.join(', ');
 }
 
 interface Outcome {
@@ -114,7 +134,7 @@ function hijack(
     ws.on('error', (err) => reject(err));
     ws.on('open', () => {
       ws.send(JSON.stringify(spec));
-      const stdin = ctx.io.stdin ?? '';
+      const stdin = unreadInput(ctx.io);
       if (stdin !== '') ws.send(JSON.stringify({ stdin: Buffer.from(stdin).toString('base64') }));
       ws.send(JSON.stringify({ closed: true }));
       ping = setInterval(() => ws.ping(String(Date.now())), 10_000);
