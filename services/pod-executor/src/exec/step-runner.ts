@@ -77,27 +77,30 @@ export async function runStep(
 
 async function runStepInPod(
   deps: StepDeps,
-  job: StepJob,
+  requested: StepJob,
   logger: Logger,
   signal: AbortSignal,
   publisher: OutputPublisher,
 ): Promise<void> {
   const { client } = deps;
-  await publish(deps, job, {
+  await publish(deps, requested, {
     kind: 'selected-worker',
     worker: workerName(client.namespace),
-    podName: job.podName,
+    podName: requested.podName,
   });
-  const { adopted } = await startPod({
+  const started = await startPod({
     client,
-    job,
-    spec: buildPodSpec(job, deps.settings),
+    job: requested,
+    spec: buildPodSpec(requested, deps.settings),
     timeoutMs: deps.settings.podStartupTimeoutMs,
     metrics: deps.metrics,
     logger,
     signal,
   });
+  const { adopted } = started;
   if (signal.aborted) throw signal.reason;
+  // The pod found by its handle is the one to follow, whatever name this delivery derived.
+  const job = { ...requested, podName: started.pod.metadata?.name ?? requested.podName };
 
   const probe = parseProbe(
     (await runExec(client, job.podName, probeCommand(), { timeoutMs: 30_000 })).stdout.toString(),
@@ -176,10 +179,12 @@ async function stopStep(
   publisher: OutputPublisher,
 ): Promise<void> {
   logger.info({ reason }, 'step-stopping');
-  await runExec(deps.client, job.podName, signalCommand(terminationGracePeriodSeconds), {
+  const { pod } = await findPodByHandle(deps.client, job.handle).catch(() => ({ pod: undefined }));
+  const podName = pod?.metadata?.name ?? job.podName;
+  await runExec(deps.client, podName, signalCommand(terminationGracePeriodSeconds), {
     timeoutMs: 15_000,
   }).catch(() => {});
-  await deletePod(deps, job, logger);
+  await deletePod(deps, { ...job, podName }, logger);
   if (reason === 'timeout') publisher.note('timeout exceeded\n');
   await publisher.flush().catch(() => {});
   await publish(deps, job, { kind: 'errored', message: reason });

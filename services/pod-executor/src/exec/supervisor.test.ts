@@ -5,7 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, mkdirSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { followCommand, parseProbe, probeCommand, startCommand } from './supervisor.ts';
+import {
+  followCommand,
+  parseProbe,
+  probeCommand,
+  signalCommand,
+  startCommand,
+} from './supervisor.ts';
 
 // Runs the scripts with busybox as the only tools on PATH, as in an alpine or busybox image.
 let root: string;
@@ -147,5 +153,44 @@ describe('supervisor under busybox sh', () => {
       started: true,
       finished: true,
     });
+  });
+});
+
+describe('stopping a supervised command', () => {
+  it('sends SIGTERM through the stop file, then SIGKILL after the grace period', async () => {
+    const polite = newState();
+    const trapping = 'trap "echo term > got-term; exit 0" TERM; while :; do sleep 0.05; done';
+    const startPolite = run(
+      startCommand(
+        { dir: polite, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', trapping] },
+        polite,
+      ),
+    );
+    const stubborn = newState();
+    const ignoring = 'trap "" TERM; while :; do sleep 0.05; done';
+    const startStubborn = run(
+      startCommand(
+        { dir: stubborn, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', ignoring] },
+        stubborn,
+      ),
+    );
+    for (const state of [polite, stubborn]) {
+      const deadline = Date.now() + 5000;
+      while (!existsSync(join(state, 'pid')) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const startedAt = Date.now();
+    await Promise.all([run(signalCommand(1, polite)), run(signalCommand(1, stubborn))]);
+    await Promise.all([startPolite, startStubborn]);
+    assert.ok(Date.now() - startedAt < 5000);
+    assert.equal(readFileSync(join(polite, 'got-term'), 'utf8'), 'term\n');
+    assert.equal(readFileSync(join(polite, 'status'), 'utf8'), '0\n');
+    assert.equal(readFileSync(join(stubborn, 'status'), 'utf8'), '137\n');
+  });
+
+  it('does nothing when no command was started', async () => {
+    const state = newState();
+    assert.equal((await run(signalCommand(1, state))).code, 0);
+    assert.equal(existsSync(join(state, 'stop')), false);
   });
 });

@@ -14,9 +14,16 @@ mv "$s/stdin.$t" "$s/stdin"
 : >"$s/stdout"; : >"$s/stderr"
 if cd "$d" 2>>"$s/stderr"; then
   "$@" <"$s/stdin" >>"$s/stdout" 2>>"$s/stderr" &
-  echo $! >"$s/pid"
-  wait $!
+  p=$!
+  echo "$p" >"$s/pid"
+  ( while [ ! -e "$s/stop" ]; do sleep 0.2 2>/dev/null || sleep 1; done
+    kill -TERM "$p" 2>/dev/null; g=$(cat "$s/stop"); i=0
+    while kill -0 "$p" 2>/dev/null && [ "$i" -lt "$((g * 5))" ]; do sleep 0.2; i=$((i + 1)); done
+    kill -KILL "$p" 2>/dev/null ) >/dev/null 2>&1 </dev/null &
+  w=$!
+  wait "$p"
   code=$?
+  kill "$w" 2>/dev/null
 else
   code=1
 fi
@@ -43,12 +50,13 @@ if [ -d "$1/started" ]; then echo started; fi
 if [ -e "$1/status" ]; then echo finished; fi
 `;
 
-// SIGTERM to the command, then SIGKILL after the grace period; quiet when there is nothing to kill.
-const signalScript = `p=$(cat "$1/pid" 2>/dev/null) || exit 0
-kill -TERM "$p" 2>/dev/null || exit 0
+// Asks the supervisor to stop the command: it sends SIGTERM, then SIGKILL after the grace period
+// (the supervisor shares the command's process namespace, which another exec may not). Waits,
+// bounded, until the exit status is written; quiet when nothing was started.
+const signalScript = `[ -e "$1/pid" ] || exit 0
+echo "$2" >"$1/stop.tmp" && mv "$1/stop.tmp" "$1/stop"
 i=0
-while kill -0 "$p" 2>/dev/null && [ "$i" -lt "$2" ]; do sleep 1; i=$((i + 1)); done
-kill -KILL "$p" 2>/dev/null
+while [ ! -e "$1/status" ] && [ "$i" -lt "$(($2 * 5 + 5))" ]; do sleep 0.2; i=$((i + 1)); done
 exit 0
 `;
 

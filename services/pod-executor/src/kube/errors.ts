@@ -9,10 +9,15 @@ export class ExecInterruptedError extends Error {
 export class ExecFailedError extends Error {
   override name = 'ExecFailedError';
   readonly executableNotFound: boolean;
+  /** The HTTP status the API server refused the exec with, when it refused the upgrade. */
+  readonly statusCode: number | undefined;
 
-  constructor(message: string) {
+  constructor(message: string, statusCode?: number) {
     super(message);
-    this.executableNotFound = /not found|no such file|executable file/i.test(message);
+    this.statusCode = statusCode;
+    this.executableNotFound =
+      !/container not found/i.test(message) &&
+      /not found|no such file|executable file/i.test(message);
   }
 }
 

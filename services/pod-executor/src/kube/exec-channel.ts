@@ -83,7 +83,7 @@ export class ExecChannel {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString('utf8')));
         res.on('end', () =>
-          reject(new ExecFailedError(`exec refused (${res.statusCode}): ${text}`)),
+          reject(new ExecFailedError(`exec refused (${res.statusCode}): ${text}`, res.statusCode)),
         );
       });
       ws.once('error', reject);

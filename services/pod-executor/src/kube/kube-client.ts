@@ -1,6 +1,14 @@
 // The executor's handle on the cluster: the API client for pods and events, and exec.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ExecFailedError } from './errors.ts';
 import { ExecChannel, type ExecRequest } from './exec-channel.ts';
+import { withRetry } from './retry.ts';
+
+function isRefusalThatPasses(err: unknown): boolean {
+  if (!(err instanceof ExecFailedError)) return false;
+  if (err.statusCode === 429 || (err.statusCode ?? 0) >= 500) return true;
+  return /container not found/i.test(err.message);
+}
 
 export class KubeClient {
   readonly kc: KubeConfig;
@@ -15,7 +23,14 @@ export class KubeClient {
     this.namespace = namespace;
   }
 
+  // Opening an exec is retried when the refusal passes (throttling, a server error, a container
+  // the kubelet does not report yet); nothing has run in the pod until the upgrade succeeds.
   exec(pod: string, request: Omit<ExecRequest, 'namespace' | 'pod'>): Promise<ExecChannel> {
-    return ExecChannel.open(this.kc, { ...request, namespace: this.namespace, pod });
+    return withRetry(
+      () => ExecChannel.open(this.kc, { ...request, namespace: this.namespace, pod }),
+      {
+        alsoRetry: isRefusalThatPasses,
+      },
+    );
   }
 }

@@ -37,7 +37,9 @@ function resources(job: StepJob): V1ResourceRequirements | undefined {
   const limits: Record<string, string> = {};
   if (job.limits?.cpu) limits.cpu = `${Math.max(1, Math.round((job.limits.cpu * 1000) / 1024))}m`;
   if (job.limits?.memory) limits.memory = String(job.limits.memory);
-  return Object.keys(limits).length > 0 ? { limits } : undefined;
+  // Requests equal to the limits: the scheduler places the pod where the limits fit, as
+  // Kubernetes would default them, and a step that asks more than any node has stays Unschedulable.
+  return Object.keys(limits).length > 0 ? { limits, requests: { ...limits } } : undefined;
 }
 
 function securityContext(job: StepJob): V1SecurityContext {

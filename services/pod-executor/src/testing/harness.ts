@@ -7,10 +7,27 @@ import { startKubesim, type Kubesim } from '@jetbridge/kubesim';
 import { silentLogger } from '@jetbridge/telemetry';
 import { Registry } from 'prom-client';
 import { startPodExecutor } from '../executor.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import type { PodExecutorSettings } from '../settings.ts';
 
+/**
+ * The kubeconfig of a real cluster to run the runtime suite against (`test:cluster`), or null to
+ * run against kubesim. Tests that need kubesim's failure hooks skip on a real cluster.
+ */
+export const clusterKubeconfig = process.env.JETBRIDGE_TEST_KUBECONFIG || null;
+export const onRealCluster = clusterKubeconfig !== null;
+
+export interface HarnessOptions {
+  /** Put a fault-injecting proxy between the executor and kubesim. */
+  faultProxy?: boolean;
+}
+
 export interface Harness {
+  /** Throws on a real cluster: guard the test with `onRealCluster`. */
   sim: Kubesim;
+  proxy: FaultProxy | null;
+  /** kubesim's data dir: a claim's files are under `claims/<name>`. */
+  dataDir: string;
   bus: Bus;
   namespace: string;
   settings: PodExecutorSettings;
@@ -19,15 +36,28 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<PodExecutorSettings> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<PodExecutorSettings> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jb-executor-'));
-  const namespace = 'steps';
-  const sim = await startKubesim({ dataDir, namespace });
+  const namespace = onRealCluster ? (process.env.JETBRIDGE_TEST_NAMESPACE ?? 'default') : 'steps';
+  const sim = onRealCluster
+    ? null
+    : await startKubesim({
+        dataDir,
+        namespace,
+        claims: overrides.cacheClaim ? [overrides.cacheClaim] : [],
+      });
+  const proxy =
+    sim && options.faultProxy
+      ? await startFaultProxy(sim, join(dataDir, 'proxy-kubeconfig'), namespace)
+      : null;
   const bus = new Bus(new MemoryTransport());
   const registry = new Registry();
   const settings: PodExecutorSettings = {
     namespace,
-    kubeconfigPath: sim.kubeconfigPath,
+    kubeconfigPath: proxy?.kubeconfigPath ?? sim?.kubeconfigPath ?? clusterKubeconfig,
     podStartupTimeoutMs: 15_000,
     maxInFlight: 4,
     imagePullSecrets: [],
@@ -41,7 +71,12 @@ export async function startHarness(overrides: Partial<PodExecutorSettings> = {})
   };
   const executors: { stop(): Promise<void> }[] = [];
   return {
-    sim,
+    get sim(): Kubesim {
+      if (!sim) throw new Error('this test needs kubesim');
+      return sim;
+    },
+    proxy,
+    dataDir,
     bus,
     namespace,
     settings,
@@ -54,7 +89,8 @@ export async function startHarness(overrides: Partial<PodExecutorSettings> = {})
     async close() {
       await Promise.allSettled(executors.map((e) => e.stop()));
       await bus.close();
-      await sim.close();
+      await proxy?.close();
+      await sim?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
