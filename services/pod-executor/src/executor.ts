@@ -3,6 +3,8 @@
 import type { AbortStep, Bus, StepJob, Stoppable } from '@jetbridge/bus';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
+import { serveArchiveOutput } from './artifacts/archive-output.ts';
+import { ArtifactStoreClient } from './artifacts/store-client.ts';
 import { runStep, type StepDeps } from './exec/step-runner.ts';
 import { StepStoppedError } from './exec/step-stop.ts';
 import { serveInterceptSessions } from './intercept/intercept-session.ts';
@@ -29,7 +31,14 @@ export async function startPodExecutor(
   const { settings, bus } = opts;
   const logger = opts.logger.child({ component: 'pod-executor' });
   const client = new KubeClient(settings.kubeconfigPath, settings.namespace);
-  const deps: StepDeps = { client, bus, settings, metrics: createExecutorMetrics(opts.registry) };
+  const artifacts = new ArtifactStoreClient(bus);
+  const deps: StepDeps = {
+    client,
+    bus,
+    settings,
+    metrics: createExecutorMetrics(opts.registry),
+    artifacts,
+  };
   const running = new Map<string, RunningStep>();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -73,12 +82,13 @@ export async function startPodExecutor(
   });
   const readFiles = serveReadFile(bus, client);
   const intercepts = serveInterceptSessions(bus, client, logger);
+  const archives = serveArchiveOutput(bus, client, artifacts, logger);
   logger.info(
     { namespace: settings.namespace, max_in_flight: settings.maxInFlight },
     'pod-executor-started',
   );
 
-  const stoppables: Stoppable[] = [consumer, aborts, readFiles, intercepts];
+  const stoppables: Stoppable[] = [consumer, aborts, readFiles, intercepts, archives];
   return {
     // Commands keep running in their pods; their jobs are not acked, so another replica re-attaches.
     async stop() {

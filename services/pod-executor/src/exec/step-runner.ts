@@ -2,6 +2,7 @@
 // status. A redelivered job finds the pod and follows the command an earlier executor started.
 import { randomBytes } from 'node:crypto';
 import type { Bus, StepEvent, StepJob } from '@jetbridge/bus';
+import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
 import { PodStartupError } from '../kube/errors.ts';
@@ -25,6 +26,7 @@ export interface StepDeps {
   bus: Bus;
   settings: PodExecutorSettings;
   metrics: ExecutorMetrics;
+  artifacts: ArtifactStoreClient;
 }
 
 type EventBody = StepEvent extends infer E
@@ -107,7 +109,7 @@ async function runStepInPod(
   );
   if (!probe.hasShell)
     throw new Error(`image ${job.image.ref} has no sh: JetBridge runs steps through sh`);
-  if (!probe.started) await streamInputs(client, job, logger);
+  if (!probe.started) await streamInputs(client, job, logger, deps.artifacts);
   if (signal.aborted) throw signal.reason;
   await publish(deps, job, { kind: 'started' });
 

@@ -2,6 +2,8 @@
 // here, one chunk at a time, so memory stays flat whatever the size of the artifact.
 import type { StepJob } from '@jetbridge/bus';
 import type { Logger } from '@jetbridge/telemetry';
+import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
+import { extractStoredInput } from '../artifacts/stored-input.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 import { resolveStepPath } from '../pods/volumes.ts';
@@ -67,14 +69,15 @@ export async function streamInputs(
   client: KubeClient,
   job: StepJob,
   logger: Logger,
+  store: ArtifactStoreClient,
 ): Promise<void> {
   for (const input of job.inputs) {
-    if (input.source.kind !== 'pod') {
-      throw new InputStreamError(
-        `input ${input.name} comes from the artifact store, which needs --kubernetes-artifact-store-claim`,
-      );
-    }
     const to = resolveStepPath(job.workingDir, input.path);
+    if (input.source.kind === 'artifact') {
+      await extractStoredInput(client, store, job, input.source.key, to);
+      logger.info({ input: input.name, key: input.source.key }, 'input-extracted');
+      continue;
+    }
     await streamPodInput(client, input.source, { podName: job.podName, path: to });
     logger.info({ input: input.name, from: input.source.podName }, 'input-streamed');
   }

@@ -1,5 +1,6 @@
 // Every API route with its auth rule, as data (Concourse's route table and auth wrappers).
 import { buildEvents } from '../events/build-events-route.ts';
+import * as artifacts from './artifacts.ts';
 import * as builds from './builds.ts';
 import * as containers from './containers.ts';
 import { acceptHijack, hijackWithoutUpgrade } from './hijack.ts';
@@ -60,6 +61,13 @@ export const apiRoutes: readonly Route[] = [
   { method: 'DELETE', path: T, auth: admin, handler: destroyTeam },
   { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
   { method: 'POST', path: `${T}/builds`, auth: team('member'), handler: oneOff.createTeamBuild },
+  { method: 'POST', path: `${T}/artifacts`, auth: team('member'), handler: artifacts.createArtifact },
+  {
+    method: 'GET',
+    path: `${T}/artifacts/:artifact_id`,
+    auth: team('member'),
+    handler: artifacts.getArtifact,
+  },
   {
     method: 'GET',
     path: `${T}/containers`,
