@@ -156,7 +156,7 @@ export function duration(value: string, flag: string): number {
   try {
     return parseDuration(value);
   } catch (err) {
-    throw new Error(`${flag}: ${(err as Error).message}`);
+    throw new Error(`${flag}: ${(err as Error).message}`, { cause: err });
   }
 }
 

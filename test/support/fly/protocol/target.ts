@@ -138,18 +138,21 @@ export function checkStatus(response: HttpResponse): void {
   const code = response.statusCode;
   const text = response.body.toString('utf8');
   if (code === 404) {
-    let details: string[] = [];
-    try {
-      const payload = JSON.parse(text) as { errors?: Array<{ detail?: string }> };
-      details = (payload.errors ?? []).map((e) => e.detail ?? '');
-    } catch {
-      details = [];
-    }
-    throw new ResourceNotFoundError(details);
+    throw new ResourceNotFoundError(notFoundDetails(text));
   }
   if (code === 401) throw new UnauthorizedError();
   if (code === 403) throw new ForbiddenError(text);
   if (code < 200 || code >= 300) throw new UnexpectedResponseError(code, response.status, text);
+}
+
+/** The `detail`s of a JSON:API error body; none when the body is not one. */
+function notFoundDetails(text: string): string[] {
+  try {
+    const payload = JSON.parse(text) as { errors?: Array<{ detail?: string }> };
+    return (payload.errors ?? []).map((e) => e.detail ?? '');
+  } catch {
+    return [];
+  }
 }
 
 /** True when the error is go-concourse's "not found" (many commands turn it into a boolean). */
