@@ -30,8 +30,8 @@ ln -s /etc/hostname abs-link
 ln -s does/not/exist dangling
 ln -s ../../../../../outside escaping-link
 if [ "$hard" = 1 ]; then ln src/hello.txt src/hard-link; fi
-d=''; i=0; while [ $i -lt 100 ]; do d="\${d}d"; i=$((i + 1)); done
-f=''; i=0; while [ $i -lt 200 ]; do f="\${f}f"; i=$((i + 1)); done
+d=''; i=0; while [ $i -lt 100 ]; do d="\${d}d"; i=$(expr $i + 1); done
+f=''; i=0; while [ $i -lt 200 ]; do f="\${f}f"; i=$(expr $i + 1); done
 mkdir -p "deep/$d/$d/$d"; printf 'deep' > "deep/$d/$d/$d/$f"
 head -c "$big" /dev/urandom > big.bin
 `;
