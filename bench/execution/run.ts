@@ -1,0 +1,95 @@
+// Build execution latency and throughput on a distributed JetBridge (web, pod-executor, artifacts,
+// reaper; Postgres, NATS, kubesim), next to what kubesim alone needs for the same step.
+// Usage: node bench/execution/run.ts [latency samples] [throughput seconds] [builds in flight]
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fly } from '../../test/support/fly/index.ts';
+import { startDistributed } from '../../test/support/jetbridge.ts';
+import { measureKubesimStep } from './kubesim-baseline.ts';
+import { BuildEvents } from './build-events.ts';
+
+const samples = Number(process.argv[2] ?? 30);
+const throughputSeconds = Number(process.argv[3] ?? 60);
+const inFlight = Number(process.argv[4] ?? 8);
+const image = 'busybox';
+
+const pipeline = `
+jobs:
+- name: one
+  plan:
+  - task: step
+    config:
+      platform: linux
+      image_resource: {type: registry-image, source: {repository: ${image}}}
+      run: {path: echo, args: [first-line]}
+`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const jb = await startDistributed();
+  const home = await mkdtemp(join(tmpdir(), 'jb-bench-'));
+  try {
+    const f = (...args: string[]) => fly(['-t', 'bench', ...args], { home, timeoutMs: 120_000 });
+    await f('login', '-c', jb.url, '-u', 'test', '-p', 'test');
+    const file = join(home, 'bench.yml');
+    await writeFile(file, pipeline);
+    await f('set-pipeline', '-p', 'bench', '-c', file, '-n');
+    await f('unpause-pipeline', '-p', 'bench');
+    const events = await BuildEvents.login(jb.url, 'test', 'test');
+
+    // Warm-up: the first build pays for connections and caches.
+    await events.runOne('bench', 'one');
+
+    const firstLine: number[] = [];
+    const exitToFinish: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const run = await events.runOne('bench', 'one');
+      if (run.status !== 'succeeded') throw new Error(`build ${run.buildId} ${run.status}`);
+      firstLine.push(run.firstLineMs);
+      exitToFinish.push(run.finishedMs - run.stepExitMs);
+    }
+
+    const baseline = await measureKubesimStep(jb.kubeconfig, jb.namespace, image, samples);
+
+    const deadline = performance.now() + throughputSeconds * 1000;
+    let finished = 0;
+    const worker = async () => {
+      while (performance.now() < deadline) {
+        const run = await events.runOne('bench', 'one');
+        if (run.status === 'succeeded' && performance.now() <= deadline) finished++;
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+
+    const jet = summary(firstLine);
+    const sim = summary(baseline);
+    const exit = summary(exitToFinish);
+    console.log(
+      `samples: ${samples}, throughput window: ${throughputSeconds} s, in flight: ${inFlight}`,
+    );
+    console.log(`trigger -> first line of output: p50 ${ms(jet.p50)}, p99 ${ms(jet.p99)}`);
+    console.log(`kubesim pod create -> exec output: p50 ${ms(sim.p50)}, p99 ${ms(sim.p99)}`);
+    console.log(
+      `overhead (JetBridge - kubesim): p50 ${ms(jet.p50 - sim.p50)}, p99 ${ms(jet.p99 - sim.p99)}; ` +
+        `ratio p50 ${(jet.p50 / sim.p50).toFixed(2)}, p99 ${(jet.p99 / sim.p99).toFixed(2)}`,
+    );
+    console.log(`step exit -> build finished: p50 ${ms(exit.p50)}, p99 ${ms(exit.p99)}`);
+    console.log(`one-step builds per second: ${(finished / throughputSeconds).toFixed(2)}`);
+  } finally {
+    await jb.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+await main();
