@@ -4,8 +4,24 @@ function escapeRegex(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }
 
+/**
+ * Validation compiles the same job names again and again (every `passed`, every group, every
+ * time a pipeline is set); the bound keeps hostile configs from growing the cache.
+ */
+const compiled = new Map<string, RegExp | null>();
+const MAX_CACHED_GLOBS = 10_000;
+
 /** Compiles a glob to a RegExp, or returns null when the glob is malformed. */
 export function compileGlob(glob: string): RegExp | null {
+  const cached = compiled.get(glob);
+  if (cached !== undefined) return cached;
+  if (compiled.size >= MAX_CACHED_GLOBS) compiled.clear();
+  const regex = globToRegex(glob);
+  compiled.set(glob, regex);
+  return regex;
+}
+
+function globToRegex(glob: string): RegExp | null {
   let out = '';
   let braceDepth = 0;
   const chars = [...glob];

@@ -8,11 +8,14 @@ export interface ConfigWarning {
 
 const START = /^[\p{Ll}\p{Lt}\p{Lm}\p{Lo}0-9]$/u;
 const REST = /^[\p{Ll}\p{Lt}\p{Lm}\p{Lo}0-9\-_.]$/u;
+/** START then REST characters: one test for the common, valid case. */
+const VALID = /^[\p{Ll}\p{Lt}\p{Lm}\p{Lo}0-9][\p{Ll}\p{Lt}\p{Lm}\p{Lo}0-9\-_.]*$/u;
 const ONLY_DIGITS = /^[0-9]+$/;
 const HAS_VAR = new RegExp(VAR_PATTERN_SOURCE, 'u');
 
 function reasonInvalid(value: string): string | null {
   if (ONLY_DIGITS.test(value)) return 'cannot be just numbers';
+  if (VALID.test(value)) return null;
   const chars = [...value];
   if (!START.test(chars[0]!)) return 'must start with a lowercase letter or a number';
   for (const c of chars.slice(1)) {

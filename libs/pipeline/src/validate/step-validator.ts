@@ -248,17 +248,26 @@ export class StepValidator {
   }
 }
 
-/** Whether any get or put of `job` uses `resource`. */
-export function jobUsesResource(job: JobConfig, resource: string): boolean {
-  let found = false;
+/** Resources used by each job's gets and puts; like step trees, configs are never mutated. */
+const resourcesByJob = new WeakMap<JobConfig, Set<string>>();
+
+function resourcesUsedBy(job: JobConfig): Set<string> {
+  let used = resourcesByJob.get(job);
+  if (used) return used;
+  used = new Set();
   try {
     forEachLeaf(jobStepTree(job, 'jobs'), (leaf) => {
-      if ((leaf.kind === 'get' || leaf.kind === 'put') && resourceOf(leaf) === resource) {
-        found = true;
-      }
+      if (leaf.kind === 'get' || leaf.kind === 'put') used!.add(resourceOf(leaf));
     });
   } catch {
-    return false;
+    // A job whose plan does not parse uses no resource; its own errors are reported elsewhere.
+    used.clear();
   }
-  return found;
+  resourcesByJob.set(job, used);
+  return used;
+}
+
+/** Whether any get or put of `job` uses `resource`. */
+export function jobUsesResource(job: JobConfig, resource: string): boolean {
+  return resourcesUsedBy(job).has(resource);
 }
