@@ -1,5 +1,13 @@
 // Go-style durations (`90s`, `5m`, `1h30m`, `250ms`), as Concourse's flags take them.
-const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const units: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 export function parseDuration(text: string): number {
   const trimmed = text.trim();

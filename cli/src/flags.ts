@@ -34,7 +34,9 @@ export function addPostgresFlags(cmd: Command): Command {
 export function addNatsFlags(cmd: Command, required: boolean): Command {
   const opt = option(
     '--nats-url <url>',
-    required ? 'NATS server with JetStream' : 'NATS server with JetStream (default: in-process bus)',
+    required
+      ? 'NATS server with JetStream'
+      : 'NATS server with JetStream (default: in-process bus)',
   );
   return cmd
     .addOption(required ? opt.default('nats://127.0.0.1:4222') : opt)
@@ -76,7 +78,9 @@ export function addKubernetesClusterFlags(cmd: Command, namespaceRequired = true
 
 export function addPodExecutorFlags(cmd: Command): Command {
   return cmd
-    .addOption(option('--kubernetes-pod-startup-timeout <duration>', 'max time to reach Running', '5m'))
+    .addOption(
+      option('--kubernetes-pod-startup-timeout <duration>', 'max time to reach Running', '5m'),
+    )
     .addOption(option('--kubernetes-cache-pvc <claim>', 'claim for the shared task cache'))
     .addOption(option('--kubernetes-artifact-store-claim <claim>', 'claim for artifact passing'))
     .addOption(
@@ -89,9 +93,14 @@ export function addPodExecutorFlags(cmd: Command): Command {
     .addOption(repeatable('--kubernetes-image-pull-secret <secret>', 'pull secret of step pods'))
     .addOption(option('--kubernetes-service-account <name>', 'service account of step pods'))
     .addOption(
-      option('--kubernetes-image-registry-prefix <prefix>', 'registry for custom resource type images'),
+      option(
+        '--kubernetes-image-registry-prefix <prefix>',
+        'registry for custom resource type images',
+      ),
     )
-    .addOption(option('--kubernetes-image-registry-secret <secret>', 'pull secret for that registry'))
+    .addOption(
+      option('--kubernetes-image-registry-secret <secret>', 'pull secret for that registry'),
+    )
     .addOption(option('--max-in-flight-steps <n>', 'steps one executor runs at once', '32'));
 }
 
@@ -122,13 +131,19 @@ export function addWebFlags(cmd: Command): Command {
     .addOption(option('--oidc-issuer <url>', 'OpenID Connect issuer; enables the OIDC connector'))
     .addOption(option('--oidc-client-id <id>', 'client id registered with the OIDC provider'))
     .addOption(option('--oidc-client-secret <secret>', 'client secret for the OIDC provider'))
-    .addOption(repeatable('--oidc-scope <scope>', 'scope to request (default profile, email, groups)'))
+    .addOption(
+      repeatable('--oidc-scope <scope>', 'scope to request (default profile, email, groups)'),
+    )
     .addOption(option('--oidc-groups-key <claim>', 'claim holding the groups', 'groups'))
     .addOption(option('--oidc-user-name-key <claim>', 'claim naming the user', 'username'))
-    .addOption(option('--github-client-id <id>', 'GitHub OAuth app client id; enables GitHub login'))
+    .addOption(
+      option('--github-client-id <id>', 'GitHub OAuth app client id; enables GitHub login'),
+    )
     .addOption(option('--github-client-secret <secret>', 'GitHub OAuth app client secret'))
     .addOption(option('--github-host <host>', 'GitHub Enterprise host (default github.com)'))
-    .addOption(option('--build-lease <duration>', 'how long a replica owns a build without renewing', '30s'));
+    .addOption(
+      option('--build-lease <duration>', 'how long a replica owns a build without renewing', '30s'),
+    );
 }
 
 export function addReaperFlags(cmd: Command): Command {
@@ -146,10 +161,16 @@ export function addReaperFlags(cmd: Command): Command {
 export function addArtifactsFlags(cmd: Command): Command {
   return cmd
     .addOption(
-      option('--artifact-store-dir <path>', 'where the artifact store claim is mounted', '/artifacts'),
+      option(
+        '--artifact-store-dir <path>',
+        'where the artifact store claim is mounted',
+        '/artifacts',
+      ),
     )
     .addOption(option('--artifacts-bind-port <port>', 'port of the artifact service', '7788'))
-    .addOption(option('--max-artifact-size <bytes>', 'largest accepted upload', `${10 * 1024 ** 3}`));
+    .addOption(
+      option('--max-artifact-size <bytes>', 'largest accepted upload', `${10 * 1024 ** 3}`),
+    );
 }
 
 export function duration(value: string, flag: string): number {
@@ -162,6 +183,7 @@ export function duration(value: string, flag: string): number {
 
 export function integer(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: expected a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${flag}: expected a whole number, got "${value}"`);
   return n;
 }

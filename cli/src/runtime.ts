@@ -90,7 +90,10 @@ export async function startWebService(
 ): Promise<Stoppable & { port: number }> {
   const { startWeb, authSettingsFromFlags } = await import('@jetbridge/web');
   const bindPort = integer(String(flags.bindPort ?? '8080'), '--bind-port');
-  const externalUrl = (str(flags.externalUrl) ?? `http://localhost:${bindPort}`).replace(/\/+$/, '');
+  const externalUrl = (str(flags.externalUrl) ?? `http://localhost:${bindPort}`).replace(
+    /\/+$/,
+    '',
+  );
   const web = await startWeb({
     settings: {
       bindIp: str(flags.bindIp) ?? '0.0.0.0',

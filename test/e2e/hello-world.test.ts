@@ -38,7 +38,9 @@ jobs:
 `;
 
 async function kubectl(kubeconfig: string, ...args: string[]) {
-  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 30_000 });
+  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    timeout: 30_000,
+  });
   return stdout;
 }
 
@@ -64,7 +66,14 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
     });
 
     it('sets, unpauses and triggers the hello-world pipeline; fly prints the task output', async () => {
-      const set = await f('set-pipeline', '-p', 'hello', '-c', fixture('pipelines', 'examples--hello-world.yml'), '-n');
+      const set = await f(
+        'set-pipeline',
+        '-p',
+        'hello',
+        '-c',
+        fixture('pipelines', 'examples--hello-world.yml'),
+        '-n',
+      );
       assert.equal(set.exitCode, 0, set.stderr);
       assert.match(set.stdout, /pipeline created!/);
 
@@ -117,7 +126,10 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       await writeFile(file, slowPipeline);
       assert.equal((await f('set-pipeline', '-p', 'slow', '-c', file, '-n')).exitCode, 0);
       await f('unpause-pipeline', '-p', 'slow');
-      const first = spawnFly(['-t', 'local', 'trigger-job', '-j', 'slow/slow', '-w'], { home, timeoutMs: 120_000 });
+      const first = spawnFly(['-t', 'local', 'trigger-job', '-j', 'slow/slow', '-w'], {
+        home,
+        timeoutMs: 120_000,
+      });
       await first.waitForOutput(/started slow\/slow #1/, 60_000);
       const second = await f('trigger-job', '-j', 'slow/slow', '-w');
       const firstResult = await first.result;
@@ -125,7 +137,8 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       assert.equal(second.exitCode, 0, second.stdout);
       assert.match(second.stdout, /started slow\/slow #2/);
       const builds = await f('builds', '-j', 'slow/slow');
-      const row = (name: string) => new RegExp(`slow/slow/${name}\\s+succeeded\\s+(\\S+)\\s+(\\S+)`).exec(builds.stdout);
+      const row = (name: string) =>
+        new RegExp(`slow/slow/${name}\\s+succeeded\\s+(\\S+)\\s+(\\S+)`).exec(builds.stdout);
       const one = row('1');
       const two = row('2');
       assert.ok(one && two, builds.stdout);
@@ -138,10 +151,27 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       const trigger = await f('trigger-job', '-j', 'hello/job', '-w');
       assert.equal(trigger.exitCode, 0, trigger.stdout + trigger.stderr);
       const build = /started hello\/job #(\d+)/.exec(trigger.stdout)![1]!;
-      const listed = await kubectl(jb.kubeconfig, 'get', 'pods', '-n', jb.namespace, '-l', 'concourse.ci/worker', '-o', 'json');
-      const pods = (JSON.parse(listed) as { items: { metadata: { name: string; labels: Record<string, string> } }[] }).items;
+      const listed = await kubectl(
+        jb.kubeconfig,
+        'get',
+        'pods',
+        '-n',
+        jb.namespace,
+        '-l',
+        'concourse.ci/worker',
+        '-o',
+        'json',
+      );
+      const pods = (
+        JSON.parse(listed) as {
+          items: { metadata: { name: string; labels: Record<string, string> } }[];
+        }
+      ).items;
       const pod = pods.find((p) => p.metadata.name.startsWith(`hello-job-b${build}-task-`));
-      assert.ok(pod, `no pod hello-job-b${build}-task-* in ${pods.map((p) => p.metadata.name).join(', ')}`);
+      assert.ok(
+        pod,
+        `no pod hello-job-b${build}-task-* in ${pods.map((p) => p.metadata.name).join(', ')}`,
+      );
       assert.match(pod.metadata.name, /^hello-job-b\d+-task-[0-9a-f]{8}$/);
       assert.equal(pod.metadata.labels['concourse.ci/worker'], `k8s-${jb.namespace}`);
       assert.equal(pod.metadata.labels['concourse.ci/pipeline'], 'hello');
@@ -149,9 +179,25 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       const ids = await f('builds', '-j', 'hello/job');
       const id = new RegExp(`^(\\d+)\\s+hello/job/${build}\\s`, 'm').exec(ids.stdout)![1];
       assert.equal(pod.metadata.labels['concourse.ci/build'], id);
-      const table = await kubectl(jb.kubeconfig, 'get', 'pods', '-n', jb.namespace, '-l', 'concourse.ci/worker');
+      const table = await kubectl(
+        jb.kubeconfig,
+        'get',
+        'pods',
+        '-n',
+        jb.namespace,
+        '-l',
+        'concourse.ci/worker',
+      );
       assert.match(table, new RegExp(pod.metadata.name));
-      await kubectl(jb.kubeconfig, 'wait', '--for=delete', `pod/${pod.metadata.name}`, '-n', jb.namespace, '--timeout=90s');
+      await kubectl(
+        jb.kubeconfig,
+        'wait',
+        '--for=delete',
+        `pod/${pod.metadata.name}`,
+        '-n',
+        jb.namespace,
+        '--timeout=90s',
+      );
     });
 
     it('rejects malformed YAML and an unknown step type with 400 and stores nothing', async () => {
@@ -160,7 +206,10 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
       await writeFile(bad, 'jobs:\n- name: j\n  plan:\n  - frobnicate: x\n');
       const result = await f('set-pipeline', '-p', 'bad', '-c', bad, '-n');
       assert.notEqual(result.exitCode, 0);
-      assert.match(result.stderr, /invalid pipeline config|malformed|no core step|no step configured/);
+      assert.match(
+        result.stderr,
+        /invalid pipeline config|malformed|no core step|no step configured/,
+      );
       const got = await f('get-pipeline', '-p', 'bad');
       assert.notEqual(got.exitCode, 0);
       await rm(dir, { recursive: true, force: true });
@@ -168,9 +217,14 @@ function describeFlyFlow(mode: string, start: () => Promise<RunningJetBridge>) {
 
     it('says not authorized for a wrong password and 401s a team endpoint without a token', async () => {
       const other = await mkdtemp(join(tmpdir(), 'jb-fly-home-'));
-      const login = await fly(['-t', 'x', 'login', '-c', jb.url, '-u', 'test', '-p', 'wrong'], { home: other });
+      const login = await fly(['-t', 'x', 'login', '-c', jb.url, '-u', 'test', '-p', 'wrong'], {
+        home: other,
+      });
       assert.notEqual(login.exitCode, 0);
-      assert.match(login.stdout + login.stderr, /not authorized|invalid username and password|401/i);
+      assert.match(
+        login.stdout + login.stderr,
+        /not authorized|invalid username and password|401/i,
+      );
       const res = await fetch(`${jb.url}/api/v1/teams/main/pipelines/hello/jobs`);
       assert.equal(res.status, 401);
       await rm(other, { recursive: true, force: true });

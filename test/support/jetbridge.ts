@@ -118,7 +118,13 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
 
   const artifacts = node(
     'artifacts',
-    ['artifacts', '--artifact-store-dir', join(dataDir, 'artifacts'), '--artifacts-bind-port', String(await freePort())],
+    [
+      'artifacts',
+      '--artifact-store-dir',
+      join(dataDir, 'artifacts'),
+      '--artifacts-bind-port',
+      String(await freePort()),
+    ],
     common,
   );
   processes.set('artifacts', artifacts);
@@ -126,7 +132,13 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
   processes.set('pod-executor', executor);
   const reaper = node(
     'reaper',
-    ['reaper', '--gc-interval', '1s', '--gc-hijack-grace-period', `${opts.reaperGraceMs ?? 2000}ms`],
+    [
+      'reaper',
+      '--gc-interval',
+      '1s',
+      '--gc-hijack-grace-period',
+      `${opts.reaperGraceMs ?? 2000}ms`,
+    ],
     common,
   );
   processes.set('reaper', reaper);
@@ -150,8 +162,7 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
       processes.set(name, proc);
       return proc;
     },
-    logs: () =>
-      [...processes.entries()].map(([n, p]) => `--- ${n} ---\n${p.tail(60)}`).join('\n'),
+    logs: () => [...processes.entries()].map(([n, p]) => `--- ${n} ---\n${p.tail(60)}`).join('\n'),
     async stop() {
       await Promise.all([...processes.values()].map((p) => p.stop()));
       await sim.close();

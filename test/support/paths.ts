@@ -6,7 +6,8 @@ export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const jetbridgeBin = join(repoRoot, 'bin', 'jetbridge.js');
 
 /** `<repo>/../shared/fixtures`, present next to every checkout this project is tested in. */
-export const fixturesDir = process.env.JETBRIDGE_FIXTURES_DIR ?? resolve(repoRoot, '..', 'shared', 'fixtures');
+export const fixturesDir =
+  process.env.JETBRIDGE_FIXTURES_DIR ?? resolve(repoRoot, '..', 'shared', 'fixtures');
 
 export function fixture(...parts: string[]): string {
   const path = join(fixturesDir, ...parts);

@@ -52,7 +52,8 @@ export function quickstartCommand(): Command {
     .addOption(option('--kubernetes-kubeconfig <path>', 'a real cluster to run steps on'))
     .addOption(option('--log-level <level>', 'debug, info, warn or error', 'info'));
   return cmd.action(async (flags: Flags, command: Command) => {
-    const given = (name: string) => !['default', undefined].includes(command.getOptionValueSource(name));
+    const given = (name: string) =>
+      !['default', undefined].includes(command.getOptionValueSource(name));
     const dataDir = resolve(String(flags.dataDir));
     const logger = newLogger('quickstart', flags);
     startTracing('jetbridge-quickstart');
@@ -88,10 +89,34 @@ export function quickstartCommand(): Command {
     const bus = await openBus(flags, logger, 'quickstart');
     parts.push({ stop: () => bus.close() });
 
-    parts.push(await startArtifactsService(flags, { db, bus, logger: logger.child({ component: 'artifacts' }), registry }));
-    parts.push(await startPodExecutorService(flags, { bus, logger: logger.child({ component: 'pod-executor' }), registry }));
-    parts.push(await startReaperService(flags, { db, logger: logger.child({ component: 'reaper' }), registry }));
-    const web = await startWebService(flags, { db, bus, logger: logger.child({ component: 'web' }), registry });
+    parts.push(
+      await startArtifactsService(flags, {
+        db,
+        bus,
+        logger: logger.child({ component: 'artifacts' }),
+        registry,
+      }),
+    );
+    parts.push(
+      await startPodExecutorService(flags, {
+        bus,
+        logger: logger.child({ component: 'pod-executor' }),
+        registry,
+      }),
+    );
+    parts.push(
+      await startReaperService(flags, {
+        db,
+        logger: logger.child({ component: 'reaper' }),
+        registry,
+      }),
+    );
+    const web = await startWebService(flags, {
+      db,
+      bus,
+      logger: logger.child({ component: 'web' }),
+      registry,
+    });
     parts.push(web);
 
     const url = String(flags.externalUrl ?? `http://localhost:${web.port}`).replace(/\/+$/, '');

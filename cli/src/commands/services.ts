@@ -60,7 +60,12 @@ export function podExecutorCommand(): Command {
     const executor = await startPodExecutorService(flags, { bus, logger, registry });
     const metrics = await maybeServeMetrics(flags, registry);
     logger.info({}, 'pod-executor-started');
-    await stopOnSignals(logger, [{ stop: () => bus.close() }, executor, metrics, { stop: stopTracing }]);
+    await stopOnSignals(logger, [
+      { stop: () => bus.close() },
+      executor,
+      metrics,
+      { stop: stopTracing },
+    ]);
   });
 }
 
@@ -75,7 +80,12 @@ export function reaperCommand(): Command {
     const reaper = await startReaperService(flags, { db, logger, registry });
     const metrics = await maybeServeMetrics(flags, registry);
     logger.info({}, 'reaper-started');
-    await stopOnSignals(logger, [{ stop: () => db.close() }, reaper, metrics, { stop: stopTracing }]);
+    await stopOnSignals(logger, [
+      { stop: () => db.close() },
+      reaper,
+      metrics,
+      { stop: stopTracing },
+    ]);
   });
 }
 
@@ -107,6 +117,8 @@ export function migrateCommand(): Command {
     const settings = postgresSettings(flags);
     await ensureDatabase(settings);
     const applied = await migrate(settings, logger);
-    console.log(applied.length === 0 ? 'database is up to date' : `applied ${applied.length} migrations`);
+    console.log(
+      applied.length === 0 ? 'database is up to date' : `applied ${applied.length} migrations`,
+    );
   });
 }

@@ -56,7 +56,10 @@ const transports: [string, () => Promise<Bus>][] = [
     'nats',
     async () =>
       new Bus(
-        await NatsTransport.connect({ url: natsUrl, namespace: `t${randomBytes(4).toString('hex')}` }),
+        await NatsTransport.connect({
+          url: natsUrl,
+          namespace: `t${randomBytes(4).toString('hex')}`,
+        }),
       ),
   ],
 ];

@@ -30,7 +30,8 @@ export class MemoryTransport implements Transport {
 
   async enqueue(subject: string, msg: RawMessage, dedupeId: string): Promise<void> {
     const now = Date.now();
-    for (const [id, at] of this.#recentIds) if (now - at > dedupeWindowMs) this.#recentIds.delete(id);
+    for (const [id, at] of this.#recentIds)
+      if (now - at > dedupeWindowMs) this.#recentIds.delete(id);
     if (this.#recentIds.has(dedupeId)) return;
     this.#recentIds.set(dedupeId, now);
     this.#queueOf(subject).push({ msg, redelivered: false });

@@ -72,7 +72,12 @@ const eventBase = {
 };
 
 export const stepEvent = z.discriminatedUnion('kind', [
-  z.object({ ...eventBase, kind: z.literal('selected-worker'), worker: z.string(), podName: z.string() }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('selected-worker'),
+    worker: z.string(),
+    podName: z.string(),
+  }),
   z.object({ ...eventBase, kind: z.literal('started') }),
   /**
    * A chunk of output. `offset` is where the chunk starts in its stream, so a chunk published twice

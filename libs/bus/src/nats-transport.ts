@@ -1,7 +1,12 @@
 // The NATS transport: JetStream for the step-job work queue and the replayable step events, core
 // NATS for aborts, intercept sessions and request/reply.
 import { connect } from '@nats-io/transport-node';
-import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import {
+  headers as natsHeaders,
+  nanos,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/nats-core';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -14,7 +19,14 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { streams, subjects } from './subjects.ts';
-import type { Delivery, Headers, QueueOutcome, RawMessage, Stoppable, Transport } from './transport.ts';
+import type {
+  Delivery,
+  Headers,
+  QueueOutcome,
+  RawMessage,
+  Stoppable,
+  Transport,
+} from './transport.ts';
 
 const hour = 60 * 60 * 1000;
 
@@ -170,7 +182,9 @@ export class NatsTransport implements Transport {
   }
 
   async append(subject: string, msg: RawMessage): Promise<void> {
-    await this.#js.publish(this.subject(subject), msg.data, { headers: toNatsHeaders(msg.headers) });
+    await this.#js.publish(this.subject(subject), msg.data, {
+      headers: toNatsHeaders(msg.headers),
+    });
   }
 
   replay(

@@ -12,7 +12,10 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(prefix = 'jetbridge_test'): Promise<TestDatabase> {
-  const base = new URL(process.env.JETBRIDGE_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
+  const base = new URL(
+    process.env.JETBRIDGE_TEST_POSTGRES_URL ??
+      'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+  );
   const name = `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
   const url = new URL(base);
   url.pathname = `/${name}`;

@@ -9,7 +9,16 @@ export function createLogger(component: string, level?: LevelWithSilent): Logger
     level: level ?? (process.env.JETBRIDGE_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info',
     base: { component },
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'client_secret', '*.client_secret'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        'client_secret',
+        '*.client_secret',
+      ],
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
