@@ -120,7 +120,13 @@ describe('set-pipeline', () => {
     assert.equal(res.status, 413);
   });
 
-  for (const name of ['with space', 'per%cent', 'plus+sign', 'ünïcødé-流水线', 'a/b']) {
+  it('refuses a pipeline name with a slash, which fly could not address', async () => {
+    const res = await setPipeline(api, `${P}/${encodeURIComponent('a/b')}`);
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { errors: ["pipeline name cannot contain '/'"] });
+  });
+
+  for (const name of ['with space', 'per%cent', 'plus+sign', 'ünïcødé-流水线']) {
     it(`round-trips the pipeline name ${JSON.stringify(name)}`, async () => {
       const path = `${P}/${encodeURIComponent(name)}`;
       assert.equal((await setPipeline(api, path)).status, 201);

@@ -14,6 +14,7 @@ import {
   type ConfigWarning,
 } from '@jetbridge/pipeline';
 import { CONFIG_BODY_LIMIT, readBody } from './body.ts';
+import { checkPipelineNameAddressable } from './pipeline-name.ts';
 import { savePipelineConfig } from './pipeline-store.ts';
 import { json } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
@@ -63,6 +64,7 @@ export async function savePipelineConfigRoute(req: ApiRequest): Promise<Response
 
   const warnings: ConfigWarning[] = [];
   checkIdentifier(req.params.pipeline_name!, 'pipeline', warnings);
+  checkPipelineNameAddressable(req.params.pipeline_name!);
   checkIdentifier(req.team!.name, 'team', warnings);
 
   const config = parsePipeline(body);

@@ -4,6 +4,7 @@ import { channels } from '@jetbridge/db';
 import { validateIdentifier } from '@jetbridge/pipeline';
 import { isAuthorizedOn } from '../auth/caller.ts';
 import { readJson } from './body.ts';
+import { checkPipelineNameAddressable } from './pipeline-name.ts';
 import { presentPipeline } from './present/pipeline.ts';
 import { empty, json, text } from './respond.ts';
 import { PIPELINE_SELECT, type PipelineRow } from './rows.ts';
@@ -92,6 +93,7 @@ export async function renamePipeline(req: ApiRequest): Promise<Response> {
   const name = typeof body.name === 'string' ? body.name : '';
   const result = validateIdentifier(name, 'pipeline');
   if (typeof result === 'string') throw new BadRequestError(result);
+  checkPipelineNameAddressable(name);
   await updatePipeline(req, 'name = $2', [name]);
   return json(200, result ? { warnings: [result] } : {});
 }
