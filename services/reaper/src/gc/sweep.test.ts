@@ -164,4 +164,17 @@ describe('garbage collection of step pods', () => {
     assert.equal(report.apiCalls, 1);
     assert.equal(report.queries, 2);
   });
+
+  it('deletes the pods of finished builds in one call however many there are', async () => {
+    const done = await createBuild(h, 'succeeded', 120_000);
+    for (let i = 0; i < 12; i += 1) {
+      await insertContainer(h, done, `done-${i}`);
+      await createStepPod(h, done, `done-${i}`);
+    }
+    const report = await reaper.sweepOnce();
+    assert.equal(report.deleted, 12);
+    assert.equal(report.apiCalls, 2, 'one list and one delete-collection');
+    assert.deepEqual(await livePodNames(h), []);
+    assert.deepEqual(await containerHandles(h), []);
+  });
 });

@@ -107,8 +107,10 @@ export async function sweep(ctx: SweepContext): Promise<SweepReport> {
     }
   }
 
+  const byHandle = toDelete.flatMap((p) => (p.handle ? [{ name: p.name, handle: p.handle }] : []));
+  await ctx.pods.deletePods(byHandle, labelKeys.handle);
+  for (const pod of toDelete) if (!pod.handle) await ctx.pods.deletePod(pod.name);
   for (const pod of toDelete) {
-    await ctx.pods.deletePod(pod.name);
     report.deleted += 1;
     ctx.logger.info({ pod: pod.name, handle: pod.handle, build_id: pod.buildId }, 'pod-deleted');
   }
