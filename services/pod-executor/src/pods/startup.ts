@@ -151,8 +151,11 @@ async function waitUntilRunning(
         return verdict(pod);
       },
     );
-    if (outcome) return outcome;
+    if (outcome !== null && outcome !== 'expired') return outcome;
     if (Date.now() - startedAt < 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    // A watch that merely ended resumes from the last version seen; only a version the server
+    // no longer has (410 Expired) needs a fresh list.
+    if (outcome === null && version !== undefined) continue;
     const relisted = await findPodByHandle(client, job.handle);
     if (!relisted.pod)
       return failStartup(client, latest, 'PodDeleted', 'the pod was deleted while starting');
@@ -164,7 +167,8 @@ async function waitUntilRunning(
 }
 
 // One watch: resolves with the running pod, rejects when the pod cannot run, resolves null when the
-// watch ends or `withinMs` passes (the caller decides whether to resume or give up).
+// watch ends or `withinMs` passes (the caller decides whether to resume or give up), and
+// 'expired' when the server no longer has the resource version asked for.
 function watchOnce(
   client: KubeClient,
   handle: string,
@@ -172,8 +176,8 @@ function watchOnce(
   withinMs: number,
   signal: AbortSignal,
   onPod: (pod: V1Pod) => Promise<V1Pod | null>,
-): Promise<V1Pod | null> {
-  return new Promise<V1Pod | null>((resolve, reject) => {
+): Promise<V1Pod | null | 'expired'> {
+  return new Promise<V1Pod | null | 'expired'>((resolve, reject) => {
     let controller: AbortController | undefined;
     let settled = false;
     const finish = (fn: () => void): void => {
@@ -200,6 +204,11 @@ function watchOnce(
                 ...pod,
                 metadata: { ...pod.metadata, deletionTimestamp: new Date() },
               }).catch((err: unknown) => finish(() => reject(err)));
+              return;
+            }
+            if (type === 'ERROR') {
+              const code = (pod as unknown as { code?: number }).code;
+              finish(() => resolve(code === 410 ? 'expired' : null));
               return;
             }
             if (type !== 'ADDED' && type !== 'MODIFIED') return;

@@ -7,7 +7,16 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
-export type Fault = 'throttle' | 'unavailable' | 'reset' | 'cut-watch' | 'refuse-exec';
+export type Fault =
+  | 'throttle'
+  | 'unavailable'
+  | 'reset'
+  /** a watch whose connection dies before its first event arrives */
+  | 'cut-watch'
+  /** an exec upgrade answered 500 `container not found`, as while a container starts */
+  | 'refuse-exec'
+  /** an exec upgrade answered 403, a refusal that does not pass */
+  | 'forbid-exec';
 
 export interface FaultRule {
   /** Which requests the rule applies to (method and URL with query). */
@@ -18,6 +27,8 @@ export interface FaultRule {
 }
 
 export interface FaultProxy {
+  /** When each request arrived, in ms since the proxy started. */
+  timings: number[];
   kubeconfigPath: string;
   /** Every request seen, as `METHOD url`, in order. */
   requests: string[];
@@ -41,6 +52,7 @@ function writeProxyKubeconfig(path: string, server: string, namespace: string): 
     '- name: proxy',
     '  cluster:',
     `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
     'users:',
     '- name: proxy',
     '  user: {}',
@@ -65,6 +77,8 @@ export async function startFaultProxy(
   const rules: FaultRule[] = [];
   const requests: string[] = [];
   const injected: string[] = [];
+  const timings: number[] = [];
+  const startedAt = Date.now();
   const sockets = new Set<Socket>();
 
   const faultFor = (method: string, url: string): Fault | null => {
@@ -88,11 +102,10 @@ export async function startFaultProxy(
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         if (fault === 'cut-watch') {
-          upstreamRes.once('data', (chunk: Buffer) => {
-            res.write(chunk, () => {
-              upstreamReq.destroy();
-              res.socket?.destroy();
-            });
+          // The connection dies with the first event still in flight: the client must resume.
+          upstreamRes.once('data', () => {
+            upstreamReq.destroy();
+            res.socket?.destroy();
           });
           return;
         }
@@ -107,6 +120,7 @@ export async function startFaultProxy(
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     requests.push(`${method} ${url}`);
+    timings.push(Date.now() - startedAt);
     const fault = faultFor(method, url);
     if (fault === 'throttle' || fault === 'unavailable') {
       const code = fault === 'throttle' ? 429 : 503;
@@ -134,14 +148,18 @@ export async function startFaultProxy(
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = req.url ?? '/';
     requests.push(`UPGRADE ${url}`);
+    timings.push(Date.now() - startedAt);
     const fault = faultFor('UPGRADE', url);
     if (fault === 'reset') {
       socket.destroy();
       return;
     }
     if (fault !== null) {
-      const code = fault === 'throttle' ? 429 : fault === 'unavailable' ? 503 : 500;
-      const body = 'unable to upgrade connection: container not found ("step")';
+      const code = { throttle: 429, unavailable: 503, 'forbid-exec': 403 }[fault as string] ?? 500;
+      const body =
+        fault === 'forbid-exec'
+          ? 'pods "step" is forbidden: exec is not allowed'
+          : 'unable to upgrade connection: container not found ("step")';
       socket.end(
         `HTTP/1.1 ${code} Refused\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
       );
@@ -188,6 +206,7 @@ export async function startFaultProxy(
     kubeconfigPath,
     requests,
     injected,
+    timings,
     addRule: (rule) => rules.push(rule),
     async close() {
       for (const socket of sockets) socket.destroy();
