@@ -50,26 +50,30 @@ export function decide(
   return row.state === 'creating' && pod.isRunning ? 'mark-created' : 'keep';
 }
 
-async function adopt(ctx: SweepContext, pod: PodView, build: BuildRow): Promise<void> {
-  const a = pod.annotations;
+/** Inserts rows for pods the database forgot, in one statement whatever their number. */
+async function adopt(ctx: SweepContext, found: { pod: PodView; build: BuildRow }[]): Promise<void> {
+  const column = (pick: (pod: PodView, build: BuildRow) => unknown) =>
+    found.map(({ pod, build }) => pick(pod, build));
   await ctx.pool.query(
     `INSERT INTO containers (handle, pod_name, team_id, build_id, plan_id, pipeline_id, job_id,
                              type, step_name, attempt, state, worker_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     SELECT u.*, $11::text FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[],
+                               $6::int[], $7::int[], $8::text[], $9::text[], $10::text[],
+                               $12::text[]) AS u
      ON CONFLICT (handle) DO NOTHING`,
     [
-      pod.handle,
-      pod.name,
-      build.team_id,
-      build.id,
-      a[annotationKeys.planId] ?? null,
-      build.pipeline_id,
-      build.job_id,
-      a[annotationKeys.stepType] ?? 'task',
-      a[annotationKeys.step] ?? '',
-      a[annotationKeys.attempt] ?? '',
-      pod.isRunning ? 'created' : 'creating',
+      column((pod) => pod.handle),
+      column((pod) => pod.name),
+      column((_, build) => build.team_id),
+      column((_, build) => build.id),
+      column((pod) => pod.annotations[annotationKeys.planId] ?? null),
+      column((_, build) => build.pipeline_id),
+      column((_, build) => build.job_id),
+      column((pod) => pod.annotations[annotationKeys.stepType] ?? 'task'),
+      column((pod) => pod.annotations[annotationKeys.step] ?? ''),
+      column((pod) => pod.annotations[annotationKeys.attempt] ?? ''),
       ctx.workerName,
+      column((pod) => (pod.isRunning ? 'created' : 'creating')),
     ],
   );
 }
@@ -91,6 +95,7 @@ export async function sweep(ctx: SweepContext): Promise<SweepReport> {
   const seen = new Set<string>();
   const toDelete: PodView[] = [];
   const toMarkCreated: string[] = [];
+  const toAdopt: { pod: PodView; build: BuildRow }[] = [];
   for (const pod of pods) {
     const row = pod.handle ? rows.get(pod.handle) : undefined;
     if (row) seen.add(row.handle);
@@ -99,12 +104,15 @@ export async function sweep(ctx: SweepContext): Promise<SweepReport> {
     const action = pod.isTerminating ? 'keep' : decide(pod, row, build, ctx.settings);
     if (action === 'delete') toDelete.push(pod);
     if (action === 'mark-created' && row) toMarkCreated.push(row.handle);
-    if (action === 'adopt' && build) {
-      await adopt(ctx, pod, build);
-      report.queries += 1;
-      report.adopted += 1;
+    if (action === 'adopt' && build) toAdopt.push({ pod, build });
+  }
+
+  if (toAdopt.length > 0) {
+    await adopt(ctx, toAdopt);
+    report.queries += 1;
+    report.adopted = toAdopt.length;
+    for (const { pod, build } of toAdopt)
       ctx.logger.info({ pod: pod.name, handle: pod.handle, build_id: build.id }, 'pod-adopted');
-    }
   }
 
   const byHandle = toDelete.flatMap((p) => (p.handle ? [{ name: p.name, handle: p.handle }] : []));
