@@ -33,36 +33,36 @@ function describe(shape: Shape): string {
 /** Returns the first mismatch as `<path>: <problem>`, or null. null values always pass (Go zero value). */
 export function checkShape(value: unknown, shape: Shape, path: string): string | null {
   if (value === null || value === undefined || shape === 'any') return null;
-  const mismatch = `${path}: expected ${describe(shape)}, got ${kindOf(value)}`;
+  const mismatch = () => `${path}: expected ${describe(shape)}, got ${kindOf(value)}`;
 
   if (typeof shape === 'string') {
     switch (shape) {
       case 'string':
-        return typeof value === 'string' ? null : mismatch;
+        return typeof value === 'string' ? null : mismatch();
       case 'bool':
-        return typeof value === 'boolean' ? null : mismatch;
+        return typeof value === 'boolean' ? null : mismatch();
       case 'int':
-        return Number.isInteger(value) ? null : mismatch;
+        return Number.isInteger(value) ? null : mismatch();
       case 'number':
-        return typeof value === 'number' ? null : mismatch;
+        return typeof value === 'number' ? null : mismatch();
       case 'map':
-        return kindOf(value) === 'object' ? null : mismatch;
+        return kindOf(value) === 'object' ? null : mismatch();
       case 'stringList':
         return checkShape(value, { list: 'string' }, path);
     }
   }
   if ('oneOf' in shape) {
-    return shape.oneOf.some((s) => checkShape(value, s, path) === null) ? null : mismatch;
+    return shape.oneOf.some((s) => checkShape(value, s, path) === null) ? null : mismatch();
   }
   if ('list' in shape) {
-    if (!Array.isArray(value)) return mismatch;
+    if (!Array.isArray(value)) return mismatch();
     for (let i = 0; i < value.length; i++) {
       const err = checkShape(value[i], shape.list, `${path}[${i}]`);
       if (err) return err;
     }
     return null;
   }
-  if (kindOf(value) !== 'object') return mismatch;
+  if (kindOf(value) !== 'object') return mismatch();
   const record = value as Record<string, unknown>;
   if ('valuesOf' in shape) {
     for (const [k, v] of Object.entries(record)) {
