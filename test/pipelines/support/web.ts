@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, MemoryTransport } from '@jetbridge/bus';
-import { createPool, createTestDatabase, Wakeups, type Pool } from '@jetbridge/db';
+import { channels, createPool, createTestDatabase, Wakeups, type Pool } from '@jetbridge/db';
 import { createRegistry, silentLogger } from '@jetbridge/telemetry';
 import { startWeb } from '@jetbridge/web';
 import { fly, type FlyResult } from '../../support/fly/index.ts';
@@ -23,6 +23,8 @@ export interface PipelineWeb {
   /** An authenticated API request. */
   api(path: string, init?: RequestInit): Promise<Response>;
   token: string;
+  /** Resolves once the build has a plan (the scheduler started it), within `timeoutMs`. */
+  waitForPlan(buildId: number, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,11 @@ export async function startPipelineWeb(): Promise<PipelineWeb> {
   const login = await run('login', '-c', url, '-u', USER, '-p', PASSWORD);
   if (login.exitCode !== 0) throw new Error(`fly login failed:\n${login.stdout}${login.stderr}`);
   const token = await passwordToken(url);
+  const api = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
 
   return {
     url,
@@ -66,11 +73,9 @@ export async function startPipelineWeb(): Promise<PipelineWeb> {
     home,
     fly: run,
     token,
-    api: (path, init = {}) => {
-      const headers = new Headers(init.headers);
-      headers.set('Authorization', `Bearer ${token}`);
-      return fetch(`${url}${path}`, { ...init, headers });
-    },
+    api,
+    waitForPlan: (buildId, timeoutMs = 20_000) =>
+      waitForPlan(wakeups, (id) => api(`/api/v1/builds/${id}/plan`), buildId, timeoutMs),
     async close() {
       await web.close();
       await bus.close();
@@ -89,4 +94,35 @@ async function passwordToken(url: string): Promise<string> {
   });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Checks the plan now and again on every build wakeup (a build started), until it exists. */
+function waitForPlan(
+  wakeups: Wakeups,
+  getPlan: (buildId: number) => Promise<Response>,
+  buildId: number,
+  timeoutMs: number,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err: Error | null, plan?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stop();
+      if (err) reject(err);
+      else resolve(plan);
+    };
+    const check = async () => {
+      const response = await getPlan(buildId);
+      if (response.status === 200) finish(null, await response.json());
+      else await response.body?.cancel();
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`build ${buildId} had no plan within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const stop = wakeups.on(channels.builds, () => void check().catch((e: Error) => finish(e)));
+    void check().catch((e: Error) => finish(e));
+  });
 }
