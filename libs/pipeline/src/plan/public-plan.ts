@@ -13,13 +13,11 @@ function pick<T extends object>(value: T, keys: Array<keyof T>): Json {
   return out;
 }
 
-function publicImage(image: ImagePlan | undefined): Json | undefined {
-  if (!image) return undefined;
+/** A custom type's image steps, as Concourse shows them: `image_check_plan`/`image_get_plan`. */
+function publicImage(image: ImagePlan | undefined): Json {
   const out: Json = {};
-  if (image.check_plan) out.check_plan = publicPlan(image.check_plan);
-  if (image.get_plan) out.get_plan = publicPlan(image.get_plan);
-  if (image.base_type) out.base_type = image.base_type;
-  if (image.privileged) out.privileged = true;
+  if (image?.get_plan) out.image_get_plan = publicPlan(image.get_plan);
+  if (image?.check_plan) out.image_check_plan = publicPlan(image.check_plan);
   return out;
 }
 
@@ -31,18 +29,29 @@ function publicPlan(plan: Plan): Json {
   const out: Json = { id: plan.id };
   if (plan.attempts) out.attempts = plan.attempts;
   if (plan.get) {
-    out.get = { ...pick(plan.get, ['type', 'name', 'resource', 'version']) };
-    const image = publicImage(plan.get.image);
-    if (image) (out.get as Json).image = image;
+    out.get = {
+      ...pick(plan.get, ['name', 'type', 'resource', 'version']),
+      ...publicImage(plan.get.image),
+    };
   }
   if (plan.put) {
-    out.put = { ...pick(plan.put, ['type', 'name', 'resource']) };
-    const image = publicImage(plan.put.image);
-    if (image) (out.put as Json).image = image;
+    out.put = { ...pick(plan.put, ['name', 'type', 'resource']), ...publicImage(plan.put.image) };
   }
-  if (plan.check) out.check = pick(plan.check, ['type', 'name', 'resource', 'resource_type']);
-  if (plan.task) out.task = pick(plan.task, ['name', 'privileged']);
-  if (plan.run) out.run = pick(plan.run, ['message', 'type']);
+  if (plan.check) {
+    out.check = {
+      ...pick(plan.check, ['name', 'type', 'resource', 'resource_type']),
+      ...publicImage(plan.check.image),
+    };
+  }
+  if (plan.task) {
+    out.task = {
+      name: plan.task.name,
+      privileged: plan.task.privileged,
+      hermetic: plan.task.hermetic ?? false,
+    };
+  }
+  if (plan.run)
+    out.run = { ...pick(plan.run, ['message', 'type']), privileged: !!plan.run.privileged };
   if (plan.set_pipeline) {
     out.set_pipeline = pick(plan.set_pipeline, ['name', 'team', 'instance_vars']);
   }
