@@ -67,22 +67,54 @@ describe('step images', () => {
     });
   });
 
-  it('turns task image_resources into image references', () => {
+  it('turns task image_resources into image references', async () => {
     assert.equal(
-      imageResourceImage({ type: 'registry-image', source: { repository: 'busybox' } }).ref,
+      (await imageResourceImage({ type: 'registry-image', source: { repository: 'busybox' } })).ref,
       'busybox:latest',
     );
     assert.deepEqual(
-      imageResourceImage({
-        type: 'mock',
-        source: { mirror_self: true },
-        version: { version: 'hello-version' },
-      }).env,
+      (
+        await imageResourceImage({
+          type: 'mock',
+          source: { mirror_self: true },
+          version: { version: 'hello-version' },
+        })
+      ).env,
       ['MIRRORED_VERSION=hello-version'],
     );
-    assert.throws(
-      () => imageResourceImage({ type: 'git', source: {} }),
+    await assert.rejects(
+      imageResourceImage({ type: 'git', source: {} }),
       /cannot use a resource of type git/,
+    );
+  });
+
+  it("resolves a task image_resource of the pipeline's custom type through that type", async () => {
+    const types = [
+      { name: 'custom', type: 'mock', source: { mirror_self: true, initial_version: 'type-v' } },
+    ];
+    const typeVersion = async (name: string) =>
+      name === 'custom' ? { version: 'type-v' } : undefined;
+    assert.deepEqual(
+      await imageResourceImage(
+        { type: 'custom', source: { mirror_self: true, initial_version: 'image-version' } },
+        types,
+        typeVersion,
+      ),
+      {
+        ref: 'concourse/mock-resource',
+        env: ['MIRRORED_VERSION=image-version'],
+        privileged: false,
+      },
+    );
+    assert.deepEqual(
+      (
+        await imageResourceImage(
+          { type: 'custom', source: { mirror_self: true } },
+          types,
+          typeVersion,
+        )
+      ).env,
+      ['MIRRORED_VERSION=type-v'],
     );
   });
 });

@@ -2,7 +2,7 @@
 // images; a custom type or an image_resource resolves through its own type down to a base type.
 // A mock type with mirror_self yields the mock image with MIRRORED_VERSION set, as the real
 // mock's rootfs copy would.
-import type { ImagePlan } from '@jetbridge/pipeline';
+import { imageFor, type ImagePlan, type ResourceTypeConfig } from '@jetbridge/pipeline';
 import { StepError } from '../plan/outcome.ts';
 
 export interface StepImage {
@@ -94,15 +94,21 @@ export async function resourceImage(
   return { ...imageFromGet({ ...get, version, runsIn }), privileged };
 }
 
-/** A task's `image_resource`: a get of a base type (custom types are not visible to tasks). */
-export function imageResourceImage(imageResource: {
-  type: string;
-  source?: Record<string, unknown>;
-  params?: Record<string, unknown>;
-  version?: Record<string, string>;
-}): StepImage {
-  return imageFromGet({
-    ...imageResource,
-    runsIn: { ref: baseTypeImage(imageResource.type), env: [], privileged: false },
-  });
+/**
+ * A task's `image_resource`: a get of a base type or of one of the pipeline's resource types, run
+ * in that type's image.
+ */
+export async function imageResourceImage(
+  imageResource: {
+    type: string;
+    source?: Record<string, unknown>;
+    params?: Record<string, unknown>;
+    version?: Record<string, string>;
+  },
+  types: ResourceTypeConfig[] = [],
+  typeVersion: TypeVersionLookup = async () => undefined,
+): Promise<StepImage> {
+  const typeImage = imageFor(imageResource.type, types, 'image');
+  const runsIn = await resourceImage(typeImage, imageResource.type, typeVersion);
+  return imageFromGet({ ...imageResource, runsIn: { ...runsIn, privileged: false } });
 }

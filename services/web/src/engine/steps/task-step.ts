@@ -10,7 +10,9 @@ import {
   type Plan,
   type TaskConfig,
   type TaskPlan,
+  type ResourceTypeConfig,
 } from '@jetbridge/pipeline';
+import { archivedOutputKey } from '@jetbridge/bus';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
 import { StepError } from '../plan/outcome.ts';
@@ -20,6 +22,7 @@ import { imageResourceImage, type StepImage } from './images.ts';
 import { readArtifactFile } from './read-artifact-file.ts';
 import { baseStepJob } from './step-job.ts';
 import { taskEnv } from './step-env.ts';
+import { typeVersionLookup } from './type-versions.ts';
 
 async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<TaskConfig> {
   let config: TaskConfig;
@@ -37,7 +40,12 @@ async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<
   return config;
 }
 
-function taskImage(scope: Scope, task: TaskPlan, config: TaskConfig): StepImage {
+async function taskImage(
+  run: BuildRun,
+  scope: Scope,
+  task: TaskPlan,
+  config: TaskConfig,
+): Promise<StepImage> {
   if (task.image) {
     const artifact = scope.artifacts.find(task.image);
     if (!artifact) throw new StepError(`image artifact '${task.image}' not found`);
@@ -50,12 +58,16 @@ function taskImage(scope: Scope, task: TaskPlan, config: TaskConfig): StepImage 
   }
   if (config.image_resource) {
     const ir = config.image_resource;
-    return imageResourceImage({
-      type: ir.type,
-      source: ir.source as Record<string, unknown> | undefined,
-      params: ir.params as Record<string, unknown> | undefined,
-      version: ir.version as Record<string, string> | undefined,
-    });
+    return imageResourceImage(
+      {
+        type: ir.type,
+        source: ir.source as Record<string, unknown> | undefined,
+        params: ir.params as Record<string, unknown> | undefined,
+        version: ir.version as Record<string, string> | undefined,
+      },
+      (task.resource_types ?? []) as unknown as ResourceTypeConfig[],
+      typeVersionLookup(run),
+    );
   }
   if (config.rootfs_uri) {
     return { ref: config.rootfs_uri.replace(/^docker:\/\/\/?/, ''), env: [], privileged: false };
@@ -92,7 +104,7 @@ export async function runTaskStep(
     planId: plan.id,
     prepare: async () => {
       const config = await loadConfig(run, scope, task);
-      const image = taskImage(scope, task, config);
+      const image = await taskImage(run, scope, task, config);
       const inputs = [];
       const missing: string[] = [];
       for (const input of config.inputs ?? []) {
@@ -162,12 +174,15 @@ export async function runTaskStep(
       // Outputs are registered whatever the exit status, so hooks can look at a failed task's.
       for (const output of stored.job?.outputs ?? []) {
         const name = task.output_mapping?.[output.name] ?? output.name;
-        artifacts[name] = {
-          kind: 'pod',
-          handle: stored.job!.handle,
-          podName: stored.job!.podName,
-          path: output.path,
-        };
+        // With the artifact claim, the executor tarred each output onto it under a derived key.
+        artifacts[name] = exit.outputsArchived
+          ? { kind: 'artifact', key: archivedOutputKey(stored.job!.handle, output.name) }
+          : {
+              kind: 'pod',
+              handle: stored.job!.handle,
+              podName: stored.job!.podName,
+              path: output.path,
+            };
       }
       return {
         state: exit.exitStatus === 0 ? 'succeeded' : 'failed',
