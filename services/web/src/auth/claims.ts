@@ -14,22 +14,45 @@ export interface Claims {
   exp: number;
 }
 
+/** Who a connector says the user is, before it becomes token claims. */
+export interface Identity {
+  /** The connector's stable id for the user (OIDC `sub`, GitHub's login, the local name). */
+  userId: string;
+  name: string;
+  email: string;
+  preferredUsername?: string;
+  groups?: string[];
+}
+
+export function identityClaims(
+  connectorId: string,
+  identity: Identity,
+  issuer: string,
+  now: Date,
+  expiresAt: Date,
+): Claims {
+  return {
+    sub: createHash('sha256').update(`${connectorId}:${identity.userId}`).digest('base64url'),
+    name: identity.name,
+    email: identity.email,
+    ...(identity.preferredUsername ? { preferred_username: identity.preferredUsername } : {}),
+    ...(identity.groups ? { groups: identity.groups } : {}),
+    federated_claims: { connector_id: connectorId, user_id: identity.userId },
+    aud: ['fly'],
+    iss: issuer,
+    iat: Math.floor(now.getTime() / 1000),
+    exp: Math.floor(expiresAt.getTime() / 1000),
+  };
+}
+
 export function localUserClaims(
   username: string,
   issuer: string,
   now: Date,
   expiresAt: Date,
 ): Claims {
-  return {
-    sub: createHash('sha256').update(`local:${username}`).digest('base64url'),
-    name: username,
-    email: username,
-    federated_claims: { connector_id: 'local', user_id: username },
-    aud: ['fly'],
-    iss: issuer,
-    iat: Math.floor(now.getTime() / 1000),
-    exp: Math.floor(expiresAt.getTime() / 1000),
-  };
+  const identity = { userId: username, name: username, email: username };
+  return identityClaims('local', identity, issuer, now, expiresAt);
 }
 
 /** The connector as Concourse names it in team auth (`cloudfoundry` is written `cf`). */

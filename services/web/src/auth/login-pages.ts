@@ -7,12 +7,29 @@ function escapeHtml(value: string): string {
     .replaceAll('"', '&quot;');
 }
 
-export function loginPage(flyPort: string, error: string): string {
+export interface ConnectorLink {
+  id: string;
+  displayName: string;
+}
+
+export function loginPage(
+  flyPort: string,
+  error: string,
+  connectors: ConnectorLink[] = [],
+): string {
+  const query = /^\d+$/.test(flyPort) ? `?fly_port=${flyPort}` : '';
+  const links = connectors
+    .map(
+      (c) =>
+        `<p><a href="/sky/login/${encodeURIComponent(c.id)}${query}">Log in with ${escapeHtml(c.displayName)}</a></p>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>JetBridge login</title></head>
 <body>
 <h1>Log in to JetBridge</h1>
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+${links}
 <form method="post" action="/login">
 <input type="hidden" name="fly_port" value="${escapeHtml(flyPort)}">
 <label>Username <input name="username" autocomplete="username"></label>

@@ -2,6 +2,8 @@
 // hands a token to fly's local listener.
 import { Hono } from 'hono';
 import type { WebContext } from '../context.ts';
+import { connectorRoutes } from './connector-routes.ts';
+import { connectorsOf } from './connectors.ts';
 import { clearSessionCookies, cookieAccessToken, setSessionCookies } from './browser-session.ts';
 import { issueLocalUserToken } from './issue-token.ts';
 import { verifyLocalUser } from './local-users.ts';
@@ -65,14 +67,17 @@ export function skyRoutes(ctx: WebContext): Hono {
     return c.body(null, 200);
   });
 
-  app.get('/login', (c) => c.html(loginPage(c.req.query('fly_port') ?? '', '')));
+  const links = () =>
+    [...connectorsOf(ctx).values()].map((c) => ({ id: c.id, displayName: c.displayName }));
+  app.route('/', connectorRoutes(ctx));
+  app.get('/login', (c) => c.html(loginPage(c.req.query('fly_port') ?? '', '', links())));
 
   app.post('/login', async (c) => {
     const form = new URLSearchParams(await c.req.text());
     const flyPort = form.get('fly_port') ?? '';
     const username = form.get('username') ?? '';
     if (!(await verifyLocalUser(ctx.settings.localUsers, username, form.get('password') ?? ''))) {
-      return c.html(loginPage(flyPort, 'invalid username or password'), 401);
+      return c.html(loginPage(flyPort, 'invalid username or password', links()), 401);
     }
     const issued = await issueLocalUserToken(ctx, username);
     const secure = ctx.settings.externalUrl.startsWith('https:');
