@@ -4,21 +4,19 @@ function escapeRegex(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }
 
-/**
- * Validation compiles the same job names again and again (every `passed`, every group, every
- * time a pipeline is set); the bound keeps hostile configs from growing the cache.
- */
-const compiled = new Map<string, RegExp | null>();
-const MAX_CACHED_GLOBS = 10_000;
+export interface GlobMatcher {
+  test(name: string): boolean;
+}
 
-/** Compiles a glob to a RegExp, or returns null when the glob is malformed. */
-export function compileGlob(glob: string): RegExp | null {
-  const cached = compiled.get(glob);
-  if (cached !== undefined) return cached;
-  if (compiled.size >= MAX_CACHED_GLOBS) compiled.clear();
-  const regex = globToRegex(glob);
-  compiled.set(glob, regex);
-  return regex;
+const GLOB_SYNTAX = /[\\*?[{]/;
+
+/**
+ * Compiles a glob, or returns null when the glob is malformed. Most globs are plain job names,
+ * matched by comparison: validation tests each one against every job of the pipeline.
+ */
+export function compileGlob(glob: string): GlobMatcher | null {
+  if (!GLOB_SYNTAX.test(glob)) return { test: (name) => name === glob };
+  return globToRegex(glob);
 }
 
 function globToRegex(glob: string): RegExp | null {
