@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dnsLabelPart, handleSelector } from '@jetbridge/k8s';
+import { dnsLabelPart, handleSelector, stepPodName } from '@jetbridge/k8s';
 import type { StepJob } from '@jetbridge/bus';
 import { silentLogger } from '@jetbridge/telemetry';
 import { Registry } from 'prom-client';
@@ -39,6 +39,35 @@ describe('pod startup, lifecycle and timeouts', () => {
         labelSelector: handleSelector(handle),
       })
     ).items;
+
+  it('creates and runs pods for names with spaces, capitals, slashes, %, +, dots and emoji', async () => {
+    const hostile = ['My Pipeline/v1.2 🚀', 'Build+Test 100%', 'ÜBER.step ✓', '🔥🔥🔥'];
+    for (const name of hostile) {
+      const base = testStepJob();
+      const job = testStepJob({
+        buildId: base.buildId,
+        handle: base.handle,
+        podName: stepPodName({
+          pipeline: name,
+          job: `${name} job`,
+          buildName: `${name}.1`,
+          stepType: 'task',
+          handle: base.handle,
+        }),
+        metadata: { ...base.metadata, pipeline: name, job: `${name} job`, stepName: name },
+      });
+      const outcome = collectStep(harness.bus, job);
+      await harness.bus.publishStepJob(job);
+      const { final } = await outcome;
+      assert.equal(
+        final.kind === 'exited' && final.exitStatus,
+        0,
+        `${name}: ${JSON.stringify(final)}`,
+      );
+      const [pod] = await podsOf(job.handle);
+      assert.equal(pod?.metadata?.annotations?.['concourse.ci/pipeline'], name);
+    }
+  });
 
   it('waits for an Unschedulable pod until the startup timeout, then fails with diagnostics', async () => {
     const job = testStepJob({ limits: { memory: 1024 ** 5 } });
