@@ -1,5 +1,6 @@
 // The NATS transport: JetStream for the step-job work queue and the replayable step events, core
 // NATS for aborts, intercept sessions and request/reply.
+import { createHash } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import {
   headers as natsHeaders,
@@ -29,6 +30,7 @@ import type {
 } from './transport.ts';
 
 const hour = 60 * 60 * 1000;
+const publishRetryMs = 60_000;
 
 function toNatsHeaders(h: Headers): MsgHdrs {
   const out = natsHeaders();
@@ -112,10 +114,26 @@ export class NatsTransport implements Transport {
   }
 
   async enqueue(subject: string, msg: RawMessage, dedupeId: string): Promise<void> {
-    await this.#js.publish(this.subject(subject), msg.data, {
-      msgID: dedupeId,
-      headers: toNatsHeaders(msg.headers),
-    });
+    await this.#publishDurably(subject, msg, dedupeId);
+  }
+
+  // A JetStream publish made while the server is away (restart, failover) times out; it is retried
+  // until the server is back, within a bound. The message id lets the stream drop a retry whose
+  // first attempt had in fact been stored.
+  async #publishDurably(subject: string, msg: RawMessage, msgID: string): Promise<void> {
+    const deadline = Date.now() + publishRetryMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#js.publish(this.subject(subject), msg.data, {
+          msgID,
+          headers: toNatsHeaders(msg.headers),
+        });
+        return;
+      } catch (err) {
+        if (this.#nc.isClosed() || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+      }
+    }
   }
 
   consumeQueue(
@@ -182,9 +200,8 @@ export class NatsTransport implements Transport {
   }
 
   async append(subject: string, msg: RawMessage): Promise<void> {
-    await this.#js.publish(this.subject(subject), msg.data, {
-      headers: toNatsHeaders(msg.headers),
-    });
+    const id = createHash('sha256').update(subject).update(msg.data).digest('hex');
+    await this.#publishDurably(subject, msg, id);
   }
 
   replay(
