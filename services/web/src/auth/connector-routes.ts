@@ -42,7 +42,19 @@ export function connectorRoutes(ctx: WebContext): Hono {
   app.get('/sky/login/:connector', async (c) => {
     const connector = connectorsOf(ctx).get(c.req.param('connector'));
     if (!connector) return c.html(loginPage(flyPortOf(c), 'unknown login method', links()), 404);
-    const { url, checks } = await connector.start(redirectUri);
+    let started;
+    try {
+      started = await connector.start(redirectUri);
+    } catch (err) {
+      if (!(err instanceof ConnectorLoginError)) throw err;
+      ctx.logger.warn(
+        { connector: connector.id, reason: err.message },
+        'login-provider-unavailable',
+      );
+      const message = `${connector.displayName} cannot be reached: try again later or ask an operator`;
+      return c.html(loginPage(flyPortOf(c), message, links()), 502);
+    }
+    const { url, checks } = started;
     const state: LoginState = { connector: connector.id, flyPort: flyPortOf(c), checks };
     const sealed = sealValue(await sessionKeyOf(ctx), 'login-state', state, LOGIN_TTL_MS);
     c.header(
