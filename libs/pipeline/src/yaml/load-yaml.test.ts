@@ -126,6 +126,11 @@ describe('loadYaml', () => {
     assert.equal(value.l.length, 5000);
   });
 
+  it('rejects a long string aliased until the expanded document is too large', () => {
+    const text = `a: &a "${'x'.repeat(100_000)}"\nl: [${Array(200).fill('*a').join(', ')}]`;
+    assert.equal(failure(text), 'yaml: document is too large once its aliases are expanded');
+  });
+
   it('rejects an alias to an unknown anchor and a recursive alias', () => {
     assert.equal(failure('a: *nope'), 'yaml: line 1: unidentified alias "nope"');
     assert.match(failure('- &a [*a]'), /nests deeper than 256 levels/);

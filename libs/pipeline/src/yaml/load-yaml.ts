@@ -7,19 +7,22 @@ import { checkExpansion, toPlainTree, TreeLimitError } from './plain-tree.ts';
 export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 export const MAX_NESTING_DEPTH = 256;
 /**
- * Nodes in the loaded tree once aliases are expanded: what stops a billion laughs. Real
- * pipelines have well under 0.1 node per byte (the largest corpus pipeline, 71 KB, has 2,600).
+ * Size of the loaded tree once aliases are expanded (nodes plus string lengths, about its JSON
+ * length): what stops a billion laughs or a long string aliased many times. A document without
+ * aliases is at most about twice its length.
  */
-export const MAX_EXPANDED_NODES = 1_000_000;
+export const MAX_EXPANDED_SIZE = 4 * MAX_DOCUMENT_BYTES;
+/** Merging copies keys one by one; this bounds that work. */
+const MAX_MERGED_KEYS = 1_000_000;
 
-const LIMITS = { maxNodes: MAX_EXPANDED_NODES, maxDepth: MAX_NESTING_DEPTH };
+const LIMITS = { maxSize: MAX_EXPANDED_SIZE, maxDepth: MAX_NESTING_DEPTH };
 
 export interface LoadYamlError {
   detail: string;
 }
 
 const NESTS_TOO_DEEPLY = `yaml: document nests deeper than ${MAX_NESTING_DEPTH} levels`;
-const TOO_MANY_NODES = `yaml: document has more than ${MAX_EXPANDED_NODES} nodes with its aliases expanded`;
+const TOO_BIG_EXPANDED = 'yaml: document is too large once its aliases are expanded';
 
 function decodeUtf8(bytes: Uint8Array): string | LoadYamlError {
   try {
@@ -50,7 +53,7 @@ export function loadYaml(input: string | Uint8Array): { value: unknown } | LoadY
     const [first = null] = constructFromEvents(events, {
       source: text,
       schema: GO_YAML_SCHEMA,
-      maxTotalMergeKeys: MAX_EXPANDED_NODES,
+      maxTotalMergeKeys: MAX_MERGED_KEYS,
     });
     // Without aliases no object is shared and the parser's depth limit holds.
     if (events.some((event) => event.type === EVENT_ID.ALIAS)) checkExpansion(first, LIMITS);
@@ -62,11 +65,11 @@ export function loadYaml(input: string | Uint8Array): { value: unknown } | LoadY
 
 function describeFailure(err: unknown): string {
   if (err instanceof TreeLimitError) {
-    return err.limit === 'maxDepth' ? NESTS_TOO_DEEPLY : TOO_MANY_NODES;
+    return err.limit === 'maxDepth' ? NESTS_TOO_DEEPLY : TOO_BIG_EXPANDED;
   }
   if (err instanceof YAMLException) {
     if (err.reason.startsWith('nesting exceeded')) return NESTS_TOO_DEEPLY;
-    if (err.reason.startsWith('merge keys exceeded')) return TOO_MANY_NODES;
+    if (err.reason.startsWith('merge keys exceeded')) return 'yaml: document merges too many keys';
     const reason =
       err.reason === 'duplicated mapping key' ? 'mapping keys must be unique' : err.reason;
     return err.mark ? `yaml: line ${err.mark.line + 1}: ${reason}` : `yaml: ${reason}`;

@@ -2,7 +2,8 @@
 // its aliases the same object, while a stored config is a tree of plain objects and arrays.
 
 export interface TreeLimits {
-  maxNodes: number;
+  /** Size counts one per node plus the length of every string: what the JSON will weigh. */
+  maxSize: number;
   maxDepth: number;
 }
 
@@ -16,7 +17,7 @@ export class TreeLimitError extends Error {
 }
 
 interface Extent {
-  nodes: number;
+  size: number;
   height: number;
 }
 
@@ -24,26 +25,31 @@ function childrenOf(value: object): Iterable<unknown> {
   return value instanceof Map ? [...value.keys(), ...value.values()] : (value as unknown[]);
 }
 
+const scalarExtent = (value: unknown): Extent => ({
+  size: 1 + (typeof value === 'string' ? value.length : 0),
+  height: 0,
+});
+
 /**
  * Throws TreeLimitError when the tree with every alias expanded would be too big or too deep.
- * Each shared object is visited once, so an alias bomb is measured without being expanded;
+ * Each shared object is measured once, so an alias bomb is measured without being expanded;
  * a recursive alias never ends and fails the depth check.
  */
 export function checkExpansion(root: unknown, limits: TreeLimits): void {
   const extents = new Map<object, Extent>();
 
   const extentOf = (value: unknown, depth: number): Extent => {
-    if (value === null || typeof value !== 'object') return { nodes: 1, height: 0 };
+    if (value === null || typeof value !== 'object') return scalarExtent(value);
     if (depth > limits.maxDepth) throw new TreeLimitError('maxDepth');
 
     let extent = extents.get(value);
     if (!extent) {
-      extent = { nodes: 1, height: 0 };
+      extent = { size: 1, height: 0 };
       for (const child of childrenOf(value)) {
-        const { nodes, height } = extentOf(child, depth + 1);
-        extent.nodes += nodes;
+        const { size, height } = extentOf(child, depth + 1);
+        extent.size += size;
         extent.height = Math.max(extent.height, height + 1);
-        if (extent.nodes > limits.maxNodes) throw new TreeLimitError('maxNodes');
+        if (extent.size > limits.maxSize) throw new TreeLimitError('maxSize');
       }
       extents.set(value, extent);
     }
