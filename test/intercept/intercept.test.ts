@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { fly, spawnFly } from '../support/fly/index.ts';
+import { fly } from '../support/fly/index.ts';
 import { startDistributed } from '../support/jetbridge.ts';
 import { eventually, flyAuthorization, pipelineFile } from './support.ts';
 
@@ -99,7 +99,17 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     const build = await startJob('hold');
     await interceptable('hold', 'wait', build);
 
-    const hi = await f(['intercept', '-j', 'p/hold', '-s', 'wait', '--', 'sh', '-c', 'echo hi; exit 3']);
+    const hi = await f([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-s',
+      'wait',
+      '--',
+      'sh',
+      '-c',
+      'echo hi; exit 3',
+    ]);
     assert.equal(hi.exitCode, 3, hi.stdout + hi.stderr);
     assert.equal(hi.stdout, 'hi\n');
 
@@ -123,7 +133,14 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     await ok(['intercept', '-j', 'p/hold', '-b', build, '--', 'touch', '/tmp/release']);
     await ok(['watch', '-j', 'p/hold', '-b', build]);
 
-    const finished = await f(['intercept', '-b', String(container.build_id), '--', 'cat', '/tmp/release']);
+    const finished = await f([
+      'intercept',
+      '-b',
+      String(container.build_id),
+      '--',
+      'cat',
+      '/tmp/release',
+    ]);
     assert.equal(finished.exitCode, 0, finished.stdout + finished.stderr);
 
     await eventually(
@@ -144,13 +161,26 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     await interceptable('pair', 'left', build);
     await interceptable('pair', 'right', build);
     for (const step of ['left', 'right'])
-      await ok(['intercept', '-j', 'p/pair', '-s', step, '--', 'sh', '-c', 'until [ -f /tmp/step ]; do sleep 0.1; done']);
+      await ok([
+        'intercept',
+        '-j',
+        'p/pair',
+        '-s',
+        step,
+        '--',
+        'sh',
+        '-c',
+        'until [ -f /tmp/step ]; do sleep 0.1; done',
+      ]);
 
     const left = await f(['intercept', '-j', 'p/pair', '-s', 'left', '--', 'cat', '/tmp/step']);
     assert.equal(left.exitCode, 0, left.stderr);
     assert.equal(left.stdout, 'left\n');
 
-    const chosen = await f(['intercept', '-j', 'p/pair', '-b', build, '--', 'cat', '/tmp/step'], '2\n');
+    const chosen = await f(
+      ['intercept', '-j', 'p/pair', '-b', build, '--', 'cat', '/tmp/step'],
+      '2\n',
+    );
     assert.equal(chosen.exitCode, 0, chosen.stdout + chosen.stderr);
     assert.match(chosen.stdout, /1: build #\d+, step: left, type: task/);
     assert.match(chosen.stdout, /2: build #\d+, step: right, type: task/);
@@ -244,5 +274,4 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     await ok(['intercept', '-j', 'p/hold', '-b', build, '--', 'touch', '/tmp/release']);
     await ok(['watch', '-j', 'p/hold', '-b', build]);
   });
-
 });

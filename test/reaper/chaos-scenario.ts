@@ -66,16 +66,33 @@ export interface ChaosOutcome {
 export async function kubectlPods(jb: Deployment): Promise<string[]> {
   const { stdout } = await run(
     'kubectl',
-    ['--kubeconfig', jb.kubeconfig, 'get', 'pods', '-n', jb.namespace, '-l', 'concourse.ci/worker', '-o', 'name'],
+    [
+      '--kubeconfig',
+      jb.kubeconfig,
+      'get',
+      'pods',
+      '-n',
+      jb.namespace,
+      '-l',
+      'concourse.ci/worker',
+      '-o',
+      'name',
+    ],
     { timeout: 30_000 },
   );
   return stdout.split('\n').filter(Boolean);
 }
 
 /** SIGKILLs a service process and starts a replacement with the same role. */
-async function killAndRestart(jb: Deployment, role: 'pod-executor' | 'reaper', generation: number, graceMs: number) {
+async function killAndRestart(
+  jb: Deployment,
+  role: 'pod-executor' | 'reaper',
+  generation: number,
+  graceMs: number,
+) {
   const current = [...jb.processes.entries()].filter(
-    ([name, p]) => name.startsWith(role) && p.child.exitCode === null && p.child.signalCode === null,
+    ([name, p]) =>
+      name.startsWith(role) && p.child.exitCode === null && p.child.signalCode === null,
   );
   for (const [, proc] of current) {
     proc.child.kill('SIGKILL');
@@ -89,12 +106,17 @@ async function killAndRestart(jb: Deployment, role: 'pod-executor' | 'reaper', g
   await next.waitFor(role === 'reaper' ? /reaper-started/ : /pod-executor-started/, 120_000);
 }
 
-export async function runChaos(jb: Deployment, home: string, opts: ChaosOptions): Promise<ChaosOutcome> {
+export async function runChaos(
+  jb: Deployment,
+  home: string,
+  opts: ChaosOptions,
+): Promise<ChaosOutcome> {
   const log = opts.log ?? (() => {});
   const f = (...args: string[]) => fly(['-t', 'chaos', ...args], { home, timeoutMs: 120_000 });
   const must = async (...args: string[]) => {
     const result = await f(...args);
-    if (result.exitCode !== 0) throw new Error(`fly ${args.join(' ')}: ${result.stdout}${result.stderr}`);
+    if (result.exitCode !== 0)
+      throw new Error(`fly ${args.join(' ')}: ${result.stdout}${result.stderr}`);
     return result;
   };
   await must('login', '-c', jb.url, '-u', 'test', '-p', 'test');
@@ -134,7 +156,8 @@ export async function runChaos(jb: Deployment, home: string, opts: ChaosOptions)
         killed.push(role);
       }
     }
-    for (const victim of toAbort) await must('abort-build', '-j', `chaos/${victim.job}`, '-b', victim.name);
+    for (const victim of toAbort)
+      await must('abort-build', '-j', `chaos/${victim.job}`, '-b', victim.name);
 
     const started = Date.now();
     const ids = [...expected.keys()];

@@ -136,10 +136,27 @@ describe('pods whose rows were deleted by hand', { timeout: 300_000 }, () => {
     };
     const child = execFile('kubectl', ['--kubeconfig', jb.kubeconfig, 'create', '-f', '-']);
     child.stdin!.end(JSON.stringify(manifest));
-    await new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`kubectl create exited ${code}`)))));
+    await new Promise((resolve, reject) =>
+      child.on('exit', (code) =>
+        code === 0 ? resolve(code) : reject(new Error(`kubectl create exited ${code}`)),
+      ),
+    );
     assert.deepEqual(await kubectlPods(jb), ['pod/stray-step']);
 
-    await run('kubectl', ['--kubeconfig', jb.kubeconfig, 'wait', '--for=delete', 'pod/stray-step', '-n', jb.namespace, `--timeout=${Math.ceil(graceMs / 1000) + 30}s`], { timeout: 60_000 });
+    await run(
+      'kubectl',
+      [
+        '--kubeconfig',
+        jb.kubeconfig,
+        'wait',
+        '--for=delete',
+        'pod/stray-step',
+        '-n',
+        jb.namespace,
+        `--timeout=${Math.ceil(graceMs / 1000) + 30}s`,
+      ],
+      { timeout: 60_000 },
+    );
     assert.deepEqual(await kubectlPods(jb), []);
   });
 });

@@ -60,12 +60,18 @@ describe('the worker row', { timeout: 300_000 }, () => {
       },
       60_000,
     );
-    assert.match(line, new RegExp(`^${worker}\\s+1\\s+linux\\s+none\\s+none\\s+running\\s+3\\.0\\s+\\S+`));
+    assert.match(
+      line,
+      new RegExp(`^${worker}\\s+1\\s+linux\\s+none\\s+none\\s+running\\s+3\\.0\\s+\\S+`),
+    );
 
     const containers = await ok('containers');
     const row = containers.stdout.split('\n').find((l) => /\s+hold\s+/.test(l));
     assert.ok(row, containers.stdout);
-    assert.match(row, new RegExp(`^[0-9a-f]{32}\\s+${worker}\\s+p\\s+hold\\s+1\\s+\\d+\\s+task\\s+wait\\s+n/a$`));
+    assert.match(
+      row,
+      new RegExp(`^[0-9a-f]{32}\\s+${worker}\\s+p\\s+hold\\s+1\\s+\\d+\\s+task\\s+wait\\s+n/a$`),
+    );
 
     const handle = row.split(/\s+/)[0]!;
     await ok('intercept', '--handle', handle, '--', 'touch', '/tmp/release');
@@ -122,5 +128,4 @@ describe('the worker row', { timeout: 300_000 }, () => {
     const back = await eventually('the worker registered again', workerLine, 30_000);
     assert.match(back, /\srunning\s/);
   });
-
 });

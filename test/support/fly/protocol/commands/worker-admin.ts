@@ -31,10 +31,11 @@ export const pruneWorkerCommand: Command = {
     const target = await loadTarget(ctx);
     const names = [...ctx.flags.list('worker')];
     if (ctx.flags.bool('all-stalled')) {
-      const workers = (await target.json<Array<{ name: string; state: string }> | null>(
-        'GET',
-        '/api/v1/workers',
-      )) ?? [];
+      const workers =
+        (await target.json<Array<{ name: string; state: string }> | null>(
+          'GET',
+          '/api/v1/workers',
+        )) ?? [];
       names.push(...workers.filter((w) => w.state === 'stalled').map((w) => w.name));
     }
     if (names.length === 0) throw new Error('at least one worker is required');
