@@ -69,6 +69,8 @@ export interface DistributedOptions {
   webReplicas?: number;
   /** A NATS server of the test's own (one it may restart) instead of the shared one. */
   natsUrl?: string;
+  /** A claim kubesim provides and the executor uses for task caches, so caches outlive builds. */
+  cacheClaim?: string;
 }
 
 export async function startDistributed(opts: DistributedOptions = {}): Promise<
@@ -82,7 +84,11 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
 > {
   const namespace = 'jetbridge';
   const dataDir = await mkdtemp(join(tmpdir(), 'jb-distributed-'));
-  const sim = await startKubesim({ dataDir: join(dataDir, 'kubesim'), namespace });
+  const sim = await startKubesim({
+    dataDir: join(dataDir, 'kubesim'),
+    namespace,
+    ...(opts.cacheClaim ? { claims: [opts.cacheClaim] } : {}),
+  });
   const db = await createTestDatabase('jetbridge_e2e');
   const natsNamespace = `e2e${randomBytes(4).toString('hex')}`;
   const pg = new URL(db.url);
@@ -96,6 +102,7 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     CONCOURSE_NATS_NAMESPACE: natsNamespace,
     CONCOURSE_KUBERNETES_NAMESPACE: namespace,
     CONCOURSE_KUBERNETES_KUBECONFIG: sim.kubeconfigPath,
+    ...(opts.cacheClaim ? { CONCOURSE_KUBERNETES_CACHE_PVC: opts.cacheClaim } : {}),
   };
   const processes = new Map<string, ManagedProcess>();
 
