@@ -79,7 +79,14 @@ export function quickstartCommand(): Command {
       parts.push({ stop: () => sim.close() });
       flags.kubernetesKubeconfig = sim.kubeconfigPath;
     }
-    if (!given('artifactStoreDir')) flags.artifactStoreDir = join(dataDir, 'artifacts');
+    // With kubesim, the artifact claim is a directory of its own: the store must be that directory.
+    const claim = flags.kubernetesArtifactStoreClaim;
+    if (!given('artifactStoreDir')) {
+      flags.artifactStoreDir =
+        typeof claim === 'string' && claim !== '' && !given('kubernetesKubeconfig')
+          ? join(dataDir, 'kubesim', 'claims', claim)
+          : join(dataDir, 'artifacts');
+    }
     if (!given('addLocalUser')) flags.addLocalUser = ['test:test'];
     if (!given('mainTeamLocalUser')) flags.mainTeamLocalUser = ['test'];
 

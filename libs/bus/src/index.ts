@@ -7,3 +7,4 @@ export type { Transport, RawMessage, Delivery, Stoppable, Headers } from './tran
 export * from './messages.ts';
 export { streams, subjects, queueGroups } from './subjects.ts';
 export { connectBus } from './connect.ts';
+export { archivedOutputKey } from './artifact-keys.ts';

@@ -39,7 +39,9 @@ export function createArtifactsApp(store: ArtifactStore, registry: Registry): Ho
   });
 
   app.onError((err, c) => {
-    if (err instanceof ArtifactTooLargeError) return c.json({ error: err.message }, 413);
+    if (err instanceof ArtifactTooLargeError) {
+      return c.json({ error: err.message, limit_bytes: store.maxBytes }, 413);
+    }
     if (err instanceof InvalidArtifactKeyError) return c.json({ error: err.message }, 400);
     if (err instanceof UnsafeArtifactError || err instanceof MalformedArtifactError) {
       return c.json({ error: err.message }, 422);
@@ -50,7 +52,10 @@ export function createArtifactsApp(store: ArtifactStore, registry: Registry): Ho
   return app;
 }
 
-export async function listen(app: Hono, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function listen(
+  app: Hono,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, (info) => {
       resolve({

@@ -29,8 +29,13 @@ export async function startArtifacts(opts: {
   const store = new ArtifactStore(settings.storeDir, settings.maxUploadBytes);
   await store.init();
   const server = await listen(createArtifactsApp(store, registry), settings.bindPort);
-  const url = settings.advertiseUrl ?? `http://${opts.bus.transport.kind === 'memory' ? '127.0.0.1' : hostname()}:${server.port}`;
-  const locate = bus.serve('artifacts', 'locate', artifactLocate, async () => ({ v: 1 as const, url }));
+  const url =
+    settings.advertiseUrl ??
+    `http://${opts.bus.transport.kind === 'memory' ? '127.0.0.1' : hostname()}:${server.port}`;
+  const locate = bus.serve('artifacts', 'locate', artifactLocate, async () => ({
+    v: 1 as const,
+    url,
+  }));
   const remove = bus.serve('artifacts', 'delete', artifactDelete, async ({ keys }) => {
     for (const key of keys) await store.delete(checkKey(key));
     logger.info({ count: keys.length }, 'artifacts-deleted');

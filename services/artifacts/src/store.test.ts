@@ -28,7 +28,10 @@ describe('artifact store', () => {
   });
 
   it('rejects an upload over the size limit and leaves nothing half-written', async () => {
-    await assert.rejects(store.put('big', Readable.from([Buffer.alloc(8192)])), ArtifactTooLargeError);
+    await assert.rejects(
+      store.put('big', Readable.from([Buffer.alloc(8192)])),
+      ArtifactTooLargeError,
+    );
     assert.equal(await store.exists('big'), false);
     assert.deepEqual(await readdir(join(dir, 'incoming')), []);
   });

@@ -6,13 +6,13 @@ import { describe, it } from 'node:test';
 import tar from 'tar-stream';
 import { MalformedArtifactError, tarChecker, UnsafeArtifactError } from './tar-check.ts';
 
-type Entry = tar.Headers & { body?: string };
+type Entry = Partial<tar.Header> & { name: string; body?: string };
 
 async function archive(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve) => pack.on('end', resolve));
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const ended = new Promise<void>((resolve) => pack.on('end', () => resolve()));
   for (const { body, ...header } of entries) pack.entry(header, body ?? '');
   pack.finalize();
   await ended;

@@ -26,7 +26,7 @@ export function memberPath(name: string): string {
 class MemberRules {
   readonly #symlinks = new Set<string>();
 
-  check(header: tar.Headers): void {
+  check(header: tar.Header): void {
     const type = header.type ?? 'file';
     if (!allowedTypes.has(type)) {
       throw new UnsafeArtifactError(`${type} entries are not allowed in artifacts: ${header.name}`);
@@ -64,7 +64,7 @@ export function tarChecker(): Transform {
     } catch (err) {
       failure ??= err as Error;
     }
-    body.on('end', () => next());
+    body.on('end', () => next(null));
     body.resume();
   });
   extract.on('error', (err: Error) => {
@@ -90,7 +90,7 @@ export function tarChecker(): Transform {
     flush(done) {
       if (failure) return done(failure);
       extract.once('close', () => done(failure));
-      extract.end();
+      extract.end(Buffer.alloc(0));
     },
   });
 }

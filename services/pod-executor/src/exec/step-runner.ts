@@ -2,6 +2,7 @@
 // status. A redelivered job finds the pod and follows the command an earlier executor started.
 import { randomBytes } from 'node:crypto';
 import type { Bus, StepEvent, StepJob } from '@jetbridge/bus';
+import { archiveOutputsToClaim } from '../artifacts/claim-outputs.ts';
 import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
@@ -109,7 +110,14 @@ async function runStepInPod(
   );
   if (!probe.hasShell)
     throw new Error(`image ${job.image.ref} has no sh: JetBridge runs steps through sh`);
-  if (!probe.started) await streamInputs(client, job, logger, deps.artifacts);
+  if (!probe.started)
+    await streamInputs(
+      client,
+      job,
+      logger,
+      deps.artifacts,
+      deps.settings.artifactStoreClaim !== null,
+    );
   if (signal.aborted) throw signal.reason;
   await publish(deps, job, { kind: 'started' });
 
@@ -130,9 +138,12 @@ async function runStepInPod(
     return;
   }
   logger.info({ exit_status: exitStatus }, 'step-exited');
+  const archived = deps.settings.artifactStoreClaim !== null && job.outputs.length > 0;
+  if (archived) await archiveOutputsToClaim(client, job, logger);
   await publish(deps, job, {
     kind: 'exited',
     exitStatus,
+    ...(archived ? { outputsArchived: true } : {}),
     ...(job.captureStdout ? { stdout: publisher.capturedStdout } : {}),
   });
 }

@@ -70,10 +70,13 @@ export async function streamInputs(
   job: StepJob,
   logger: Logger,
   store: ArtifactStoreClient,
+  inputsOnClaim: boolean,
 ): Promise<void> {
   for (const input of job.inputs) {
     const to = resolveStepPath(job.workingDir, input.path);
     if (input.source.kind === 'artifact') {
+      // With the artifact claim, the pod's init container has extracted it already.
+      if (inputsOnClaim) continue;
       await extractStoredInput(client, store, job, input.source.key, to);
       logger.info({ input: input.name, key: input.source.key }, 'input-extracted');
       continue;

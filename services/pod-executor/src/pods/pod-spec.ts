@@ -8,6 +8,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { StepJob } from '@jetbridge/bus';
 import { stepAnnotations, stepLabels } from '@jetbridge/k8s';
+import { addArtifactHelpers } from '../artifacts/claim-helper.ts';
 import type { PodExecutorSettings } from '../settings.ts';
 import { chooseImage } from './image.ts';
 import { planVolumes } from './volumes.ts';
@@ -55,7 +56,7 @@ export function buildPodSpec(job: StepJob, settings: PodExecutorSettings): V1Pod
   const { image, pullSecrets } = chooseImage(job, settings);
   const { volumes, mounts } = planVolumes(job, settings.cacheClaim);
   const meta = job.metadata;
-  return {
+  const pod: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
@@ -103,4 +104,6 @@ export function buildPodSpec(job: StepJob, settings: PodExecutorSettings): V1Pod
       volumes,
     },
   };
+  if (settings.artifactStoreClaim === null) return pod;
+  return addArtifactHelpers(pod, job, settings.artifactStoreClaim, settings.artifactHelperImage);
 }

@@ -180,6 +180,7 @@ export class StepEventFollower {
             ? {
                 exitStatus: event.exitStatus,
                 ...(event.stdout !== undefined ? { stdout: event.stdout } : {}),
+                ...(event.outputsArchived ? { outputsArchived: true } : {}),
               }
             : { error: event.message };
         await client.query('UPDATE containers SET finished_at = now() WHERE handle = $1', [

@@ -13,6 +13,8 @@ export interface StepExit {
   stdout?: string;
   /** The step could not run at all. */
   error?: string;
+  /** Its outputs are tars on the artifact claim, under `archivedOutputKey`. */
+  outputsArchived?: boolean;
 }
 
 export interface StepResult {
