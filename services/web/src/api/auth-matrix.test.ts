@@ -8,7 +8,7 @@ import { mintAccessToken } from '../auth/token.ts';
 import { createApiApp } from '../server.ts';
 import type { AuthRule, Route } from './route-table.ts';
 import { apiRoutes } from './routes.ts';
-import { setPipeline, startTestApi, teamRoles, type TestApi } from './test-support.ts';
+import { PASSWORD, setPipeline, startTestApi, teamRoles, type TestApi } from './test-support.ts';
 
 const pipelineYaml = `
 resource_types:
@@ -25,7 +25,15 @@ jobs:
   - get: repo
 `;
 
-type CallerName = keyof typeof teamRoles | 'admin' | 'carol' | 'anonymous' | 'expired' | 'garbage';
+type CallerName =
+  | keyof typeof teamRoles
+  | 'admin'
+  | 'carol'
+  | 'anonymous'
+  | 'expired'
+  | 'garbage'
+  | 'pete-browser'
+  | 'pete-browser-no-csrf';
 const callers: CallerName[] = [
   ...(Object.keys(teamRoles) as Array<keyof typeof teamRoles>),
   'admin',
@@ -33,7 +41,20 @@ const callers: CallerName[] = [
   'anonymous',
   'expired',
   'garbage',
+  'pete-browser',
+  'pete-browser-no-csrf',
 ];
+
+/** Browser callers are pete through the session cookie; without the CSRF token only reads pass. */
+function expectedFor(route: Route, caller: CallerName): 'ok' | 401 | 403 {
+  if (caller === 'pete-browser-no-csrf' && route.method !== 'GET') {
+    return 401;
+  }
+  if (caller === 'pete-browser' || caller === 'pete-browser-no-csrf') {
+    return expected(route.auth, 'pete');
+  }
+  return expected(route.auth, caller);
+}
 
 /** 'ok', 401 or 403 for a caller on a route of team `t` whose pipeline is private. */
 function expected(rule: AuthRule, caller: CallerName): 'ok' | 401 | 403 {
@@ -95,8 +116,22 @@ describe('the authorization matrix over the route table', () => {
       `INSERT INTO access_tokens (token, claims, expires_at) VALUES ($1, $2, now() - interval '1 second')`,
       [expiredToken, JSON.stringify(localUserClaims('olive', 'x', new Date(), new Date()))],
     );
+    const login = await api.request('/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `username=pete&password=${PASSWORD}`,
+    });
+    const cookies = new Map(
+      login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!.split(/=(.*)/s).slice(0, 2)) as Array<[string, string]>,
+    );
+    const cookie = `skymarshal_auth=${cookies.get('skymarshal_auth')}`;
     for (const caller of callers) {
-      if (caller === 'anonymous') headers.set(caller, {});
+      if (caller === 'pete-browser') {
+        headers.set(caller, { Cookie: cookie, 'X-Csrf-Token': cookies.get('skymarshal_csrf')! });
+      } else if (caller === 'pete-browser-no-csrf') headers.set(caller, { Cookie: cookie });
+      else if (caller === 'anonymous') headers.set(caller, {});
       else if (caller === 'expired')
         headers.set(caller, { Authorization: `Bearer ${expiredToken}` });
       else if (caller === 'garbage') headers.set(caller, { Authorization: 'Bearer nonsense' });
@@ -121,7 +156,7 @@ describe('the authorization matrix over the route table', () => {
       });
       for (const caller of callers) {
         const res = await app.request(path, { method: route.method, headers: headers.get(caller) });
-        const want = expected(route.auth, caller);
+        const want = expectedFor(route, caller);
         const got = res.status === 401 || res.status === 403 ? res.status : 'ok';
         assert.equal(got, want, `${caller}: ${route.method} ${path} answered ${res.status}`);
         if (got === 401) assert.equal(await res.text(), 'not authorized');
@@ -136,6 +171,35 @@ describe('the authorization matrix over the route table', () => {
     assert.equal(res.status, 403);
     const admin = await app.request('/api/v1/teams/nope', { headers: headers.get('admin') });
     assert.equal(admin.status, 404);
+  });
+
+  it('lets anyone read a public pipeline, and the builds of its public jobs only', async () => {
+    await api.pool.query("UPDATE pipelines SET public = true WHERE name = 'p'");
+    try {
+      for (const route of apiRoutes) {
+        const rule = route.auth;
+        if (route.method !== 'GET' || (rule.kind !== 'pipeline' && rule.kind !== 'build-read')) {
+          continue;
+        }
+        const path = route.path.replace(/:(\w+)/g, (_, name: string) => params[name]!);
+        const jobPublic = rule.kind === 'build-read' ? rule.jobPublic : rule.jobPublic === true;
+        for (const caller of ['anonymous', 'carol'] as const) {
+          const res = await app.request(path, { headers: headers.get(caller) });
+          const want = !jobPublic ? 200 : caller === 'anonymous' ? 401 : 403;
+          assert.equal(res.status, want, `${caller}: GET ${path} (job 'unit' is not public)`);
+        }
+      }
+      await api.pool.query("UPDATE jobs SET public = true WHERE name = 'unit'");
+      for (const path of [
+        '/api/v1/teams/t/pipelines/p/jobs/unit/builds',
+        `/api/v1/builds/${params.build_id}/events`,
+      ]) {
+        assert.equal((await app.request(path)).status, 200, path);
+      }
+    } finally {
+      await api.pool.query("UPDATE jobs SET public = false WHERE name = 'unit'");
+      await api.pool.query("UPDATE pipelines SET public = false WHERE name = 'p'");
+    }
   });
 
   it('lets anyone read a public pipeline', async () => {

@@ -44,6 +44,15 @@ async function loadBuild(req: ApiRequest): Promise<void> {
   if (!req.build) throw new NotFoundError(`build ${raw} not found`);
 }
 
+/** Whether `:job_name` is public; a job that does not exist is left to the handler's 404. */
+async function isJobPublic(req: ApiRequest): Promise<boolean> {
+  const found = await req.ctx.pool.query<{ public: boolean }>(
+    'SELECT public FROM jobs WHERE pipeline_id = $1 AND name = $2',
+    [req.pipeline!.id, req.params.job_name ?? ''],
+  );
+  return found.rows[0]?.public ?? true;
+}
+
 function isAdmin(caller: Caller): boolean {
   return caller.kind === 'user' && caller.isAdmin;
 }
@@ -80,8 +89,9 @@ export async function authorize(route: Route, req: ApiRequest): Promise<void> {
       break;
     case 'pipeline': {
       await loadTeamAndPipeline(req);
-      const allowed = isAuthorizedOn(caller, req.team!.name, rule.role) || req.pipeline!.public;
-      if (!allowed) throw denied(caller);
+      if (isAuthorizedOn(caller, req.team!.name, rule.role)) break;
+      if (!req.pipeline!.public) throw denied(caller);
+      if (rule.jobPublic && !(await isJobPublic(req))) throw denied(caller);
       break;
     }
     case 'build-read': {

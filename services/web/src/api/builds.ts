@@ -6,6 +6,7 @@ import { finishBuild } from '../builds/index.ts';
 import { listBuildPage } from './build-pages.ts';
 import { presentBuild } from './present/build.ts';
 import { empty, json } from './respond.ts';
+import { isAuthorizedOn } from '../auth/caller.ts';
 import type { ApiRequest } from './route-table.ts';
 
 function pathOf(req: ApiRequest): string {
@@ -31,8 +32,10 @@ export async function listTeamBuilds(req: ApiRequest): Promise<Response> {
 }
 
 export async function listPipelineBuilds(req: ApiRequest): Promise<Response> {
+  // Through a public pipeline alone, only the builds of public jobs show.
+  const viaPublic = !isAuthorizedOn(req.caller, req.pipeline!.team_name, 'viewer');
   return listBuildPage(req, {
-    where: 'b.pipeline_id = $1',
+    where: viaPublic ? 'b.pipeline_id = $1 AND j.public' : 'b.pipeline_id = $1',
     params: [req.pipeline!.id],
     path: pathOf(req),
   });

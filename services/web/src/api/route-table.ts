@@ -14,8 +14,8 @@ export type AuthRule =
   | { kind: 'authn' }
   /** A role on `:team_name` (or admin). */
   | { kind: 'team'; role: Role }
-  /** A role on the pipeline's team, or the pipeline is public. */
-  | { kind: 'pipeline'; role: Role }
+  /** A role on the pipeline's team, or the pipeline (and `:job_name` when `jobPublic`) is public. */
+  | { kind: 'pipeline'; role: Role; jobPublic?: boolean }
   /** Reading `:build_id`: its team, or a public pipeline (and public job when `jobPublic`). */
   | { kind: 'build-read'; jobPublic: boolean }
   /** Acting on `:build_id` with a role on its team. */

@@ -36,6 +36,8 @@ const team = (role: 'owner' | 'member' | 'pipeline-operator' | 'viewer'): AuthRu
   role,
 });
 const pipe: AuthRule = { kind: 'pipeline', role: 'viewer' };
+/** A job's builds: through a public pipeline only when the job is public too. */
+const pipeJobBuilds: AuthRule = { kind: 'pipeline', role: 'viewer', jobPublic: true };
 const buildRead: AuthRule = { kind: 'build-read', jobPublic: false };
 const buildReadJob: AuthRule = { kind: 'build-read', jobPublic: true };
 const operator = team('pipeline-operator');
@@ -134,7 +136,7 @@ export const apiRoutes: readonly Route[] = [
 
   { method: 'GET', path: `${P}/jobs`, auth: pipe, handler: jobs.listJobs },
   { method: 'GET', path: J, auth: pipe, handler: jobs.getJob },
-  { method: 'GET', path: `${J}/builds`, auth: pipe, handler: jobs.listJobBuilds },
+  { method: 'GET', path: `${J}/builds`, auth: pipeJobBuilds, handler: jobs.listJobBuilds },
   {
     method: 'POST',
     path: `${J}/builds`,
@@ -142,7 +144,12 @@ export const apiRoutes: readonly Route[] = [
     rejectArchived: true,
     handler: jobs.triggerJob,
   },
-  { method: 'GET', path: `${J}/builds/:build_name`, auth: pipe, handler: jobs.getJobBuild },
+  {
+    method: 'GET',
+    path: `${J}/builds/:build_name`,
+    auth: pipeJobBuilds,
+    handler: jobs.getJobBuild,
+  },
   {
     method: 'POST',
     path: `${J}/builds/:build_name`,
