@@ -84,7 +84,7 @@ describe('pod startup, lifecycle and timeouts', () => {
     assert.match(text, /Insufficient memory/);
   });
 
-  it('records creation-to-Running of the pods it created in the startup histogram', async () => {
+  it('records creation-to-Running in the startup histogram and Concourse container metrics', async () => {
     const job = testStepJob();
     const outcome = collectStep(harness.bus, job);
     await harness.bus.publishStepJob(job);
@@ -96,6 +96,17 @@ describe('pod startup, lifecycle and timeouts', () => {
       metric.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
         ?.value ?? 0;
     assert.ok(count >= 1, `histogram count ${count}`);
+    const text = await harness.registry.metrics();
+    assert.match(text, /^concourse_containers_created_total [1-9]/m);
+    assert.match(text, /^concourse_failed_containers_total [1-9]/m);
+    assert.match(
+      text,
+      /^concourse_containers_creation_duration_seconds_count\{status="success"\} [1-9]/m,
+    );
+    assert.match(
+      text,
+      /^concourse_containers_creation_duration_seconds_count\{status="failure"\} [1-9]/m,
+    );
   });
 
   it(

@@ -90,9 +90,26 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
     }
   }
   if (adopted) logger.info({ pod: found.pod?.metadata?.name }, 'pod-adopted');
-  const pod = await waitUntilRunning(opts, found.pod!, found.resourceVersion);
-  if (!adopted) recordStartup(opts.metrics, pod);
-  return { pod, adopted };
+  const creating = Date.now();
+  try {
+    const pod = await waitUntilRunning(opts, found.pod!, found.resourceVersion);
+    if (!adopted) {
+      recordStartup(opts.metrics, pod);
+      opts.metrics.containersCreated.inc();
+      observeCreation(opts.metrics, 'success', creating);
+    }
+    return { pod, adopted };
+  } catch (err) {
+    if (!adopted && err instanceof PodStartupError) {
+      opts.metrics.containersFailed.inc();
+      observeCreation(opts.metrics, 'failure', creating);
+    }
+    throw err;
+  }
+}
+
+function observeCreation(metrics: ExecutorMetrics, status: string, since: number): void {
+  metrics.containerCreationDuration.observe({ status }, (Date.now() - since) / 1000);
 }
 
 function recordStartup(metrics: ExecutorMetrics, pod: V1Pod): void {
