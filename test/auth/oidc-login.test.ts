@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fly } from '../support/fly/index.ts';
 import { loadTargets, writeTargets } from '../support/fly/protocol/flyrc.ts';
+import { Browser } from './support/browser.ts';
 import { loginThroughProvider, type BrowserLogin } from './support/oidc-login.ts';
 import { startOpenIdProvider, type OpenIdProvider } from './support/openid-provider.ts';
 import { replicaPorts, startWebReplicas, type WebReplicas } from './support/web-replicas.ts';
@@ -180,6 +181,33 @@ describe('login through an OpenID provider with two web replicas', () => {
     assert.deepEqual(((await user.json()) as { teams: unknown }).teams, {});
     const team = await fetch(`${replicas.urls[1]}/api/v1/teams/dev`, { headers });
     assert.equal(team.status, 403);
+  });
+
+  it('refuses a callback whose signed login cookie was tampered with or is missing', async () => {
+    const browser = new Browser();
+    browser.stopBefore = /\/sky\/callback/;
+    const providerLogin = await browser.open(`${replicas.urls[1]}/sky/login/oidc`);
+    const consent = await browser.submit(providerLogin, { login: 'alice', password: 'x' }, 'login');
+    const callback = await browser.submit(consent, {}, 'value="consent"');
+    assert.match(callback.url, /\/sky\/callback\?code=/);
+
+    const jar = browser.jar.get('127.0.0.1')!;
+    const sealed = jar.get('jetbridge_login')!;
+    const [body, signature] = sealed.split('.');
+    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { flyPort: string };
+    payload.flyPort = '1';
+    jar.set(
+      'jetbridge_login',
+      `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`,
+    );
+    browser.stopBefore = null;
+    const tampered = await browser.open(callback.url);
+    assert.equal(tampered.status, 401);
+    assert.match(tampered.html, /the login expired or was started elsewhere/);
+
+    jar.delete('jetbridge_login');
+    assert.equal((await browser.open(callback.url)).status, 401);
+    assert.equal(jar.get('skymarshal_auth'), undefined);
   });
 
   it('checks the browser session and its CSRF token on either replica', async () => {

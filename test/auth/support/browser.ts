@@ -39,6 +39,9 @@ export class Browser {
     return response;
   }
 
+  /** When set, a redirect to a URL that matches is not followed: the page is that redirect. */
+  stopBefore: RegExp | null = null;
+
   /** Requests `url`, following redirects like a browser (a 303 or 302 after a POST turns GET). */
   async open(url: string, init: RequestInit = {}): Promise<Page> {
     let current = new URL(url);
@@ -49,6 +52,9 @@ export class Browser {
       if (response.status >= 300 && response.status < 400 && location) {
         await response.arrayBuffer();
         current = new URL(location, current);
+        if (this.stopBefore?.test(current.href)) {
+          return { url: current.href, status: response.status, html: '' };
+        }
         request = {};
         continue;
       }

@@ -1,5 +1,5 @@
 // Several `jetbridge web` processes over one database, as a deployment runs them: migrated once,
-// each on its own port, all given the same flags. Restarting stops every replica and starts new
+// each on its own port, all given the same flags. Restarting kills every replica and starts new
 // ones on the same ports.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@jetbridge/db';
@@ -75,13 +75,15 @@ export async function startWebReplicas(opts: {
   await start();
 
   const stopAll = () => Promise.all(processes.map((p) => p.stop()));
+  const killAll = () => Promise.all(processes.map((p) => p.kill()));
   return {
     urls: opts.ports.map((port) => `http://127.0.0.1:${port}`),
     db,
     processes,
     logs: () => previousOutput + processes.map((p) => p.output).join('\n'),
     async restart() {
-      await stopAll();
+      // Killed, as a crash or an evicted pod goes: nothing gets the chance to hand state over.
+      await killAll();
       previousOutput += processes.map((p) => p.output).join('\n');
       await start();
     },
