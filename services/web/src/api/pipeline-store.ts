@@ -80,27 +80,45 @@ async function renameKept(
   );
 }
 
+/**
+ * Jobs, resources and resource types are each written with one statement over a JSON array of
+ * rows: a large pipeline (50+ jobs) would otherwise cost hundreds of round trips per save.
+ */
 async function saveJobs(db: PoolClient, pipelineId: number, config: PipelineConfig): Promise<void> {
   const { jobs } = summarizePipeline(config);
   for (const job of jobs) {
     if (job.oldName) await renameKept(db, 'jobs', pipelineId, job.oldName, job.name);
-    const saved = await db.query<{ id: number }>(
-      `INSERT INTO jobs (pipeline_id, name, config, public, max_in_flight)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (pipeline_id, name) DO UPDATE SET config = $3, public = $4,
-         max_in_flight = $5, active = true, schedule_requested = now()
-       RETURNING id`,
-      [pipelineId, job.name, JSON.stringify(job.config), job.public, job.maxInFlight],
-    );
-    const jobId = saved.rows[0]!.id;
-    await db.query('DELETE FROM job_serial_groups WHERE job_id = $1', [jobId]);
-    for (const group of job.serialGroups) {
-      await db.query('INSERT INTO job_serial_groups (job_id, serial_group) VALUES ($1, $2)', [
-        jobId,
-        group,
-      ]);
-    }
   }
+  const rows = jobs.map((job) => ({
+    name: job.name,
+    config: job.config,
+    public: job.public,
+    max_in_flight: job.maxInFlight,
+    serial_groups: job.serialGroups,
+  }));
+  await db.query(
+    `INSERT INTO jobs (pipeline_id, name, config, public, max_in_flight)
+     SELECT $1, j.name, j.config, j.public, j.max_in_flight
+     FROM jsonb_to_recordset($2::jsonb) AS j(name text, config jsonb, public boolean,
+       max_in_flight integer)
+     ON CONFLICT (pipeline_id, name) DO UPDATE SET config = EXCLUDED.config,
+       public = EXCLUDED.public, max_in_flight = EXCLUDED.max_in_flight, active = true,
+       schedule_requested = now()`,
+    [pipelineId, JSON.stringify(rows)],
+  );
+  await db.query(
+    `DELETE FROM job_serial_groups g USING jobs j
+     WHERE g.job_id = j.id AND j.pipeline_id = $1 AND j.name = ANY($2)`,
+    [pipelineId, jobs.map((j) => j.name)],
+  );
+  await db.query(
+    `INSERT INTO job_serial_groups (job_id, serial_group)
+     SELECT DISTINCT j.id, g.serial_group
+     FROM jsonb_to_recordset($2::jsonb) AS r(name text, serial_groups jsonb)
+     CROSS JOIN LATERAL jsonb_array_elements_text(r.serial_groups) AS g(serial_group)
+     JOIN jobs j ON j.pipeline_id = $1 AND j.name = r.name`,
+    [pipelineId, JSON.stringify(rows)],
+  );
   await db.query('UPDATE jobs SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))', [
     pipelineId,
     jobs.map((j) => j.name),
@@ -112,28 +130,31 @@ async function saveResources(db: PoolClient, pipelineId: number, config: Pipelin
   for (const resource of resources) {
     if (resource.old_name)
       await renameKept(db, 'resources', pipelineId, resource.old_name, resource.name);
-    const pinned = resource.version ? JSON.stringify(resource.version) : null;
-    // A pin from the config wins; removing it from the config removes that pin only.
-    await db.query(
-      `INSERT INTO resources (pipeline_id, name, type, config, webhook_token, pinned_version,
-         pinned_in_config, config_hash)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $6::jsonb IS NOT NULL, $7)
-       ON CONFLICT (pipeline_id, name) DO UPDATE SET type = $3, config = $4, webhook_token = $5,
-         active = true, config_hash = $7,
-         pinned_version = CASE WHEN $6::jsonb IS NOT NULL THEN $6::jsonb
-           WHEN resources.pinned_in_config THEN NULL ELSE resources.pinned_version END,
-         pinned_in_config = $6::jsonb IS NOT NULL`,
-      [
-        pipelineId,
-        resource.name,
-        resource.type,
-        JSON.stringify(resource),
-        resource.webhook_token ?? null,
-        pinned,
-        resourceConfigHash(resource.type, resource.source),
-      ],
-    );
   }
+  const rows = resources.map((resource) => ({
+    name: resource.name,
+    type: resource.type,
+    config: resource,
+    webhook_token: resource.webhook_token ?? null,
+    pinned: resource.version ?? null,
+    config_hash: resourceConfigHash(resource.type, resource.source),
+  }));
+  // A pin from the config wins; removing it from the config removes that pin only.
+  await db.query(
+    `INSERT INTO resources (pipeline_id, name, type, config, webhook_token, pinned_version,
+       pinned_in_config, config_hash)
+     SELECT $1, r.name, r.type, r.config, r.webhook_token, r.pinned, r.pinned IS NOT NULL,
+       r.config_hash
+     FROM jsonb_to_recordset($2::jsonb) AS r(name text, type text, config jsonb,
+       webhook_token text, pinned jsonb, config_hash text)
+     ON CONFLICT (pipeline_id, name) DO UPDATE SET type = EXCLUDED.type,
+       config = EXCLUDED.config, webhook_token = EXCLUDED.webhook_token, active = true,
+       config_hash = EXCLUDED.config_hash,
+       pinned_version = CASE WHEN EXCLUDED.pinned_version IS NOT NULL THEN EXCLUDED.pinned_version
+         WHEN resources.pinned_in_config THEN NULL ELSE resources.pinned_version END,
+       pinned_in_config = EXCLUDED.pinned_in_config`,
+    [pipelineId, JSON.stringify(rows)],
+  );
   await db.query(
     'UPDATE resources SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))',
     [pipelineId, resources.map((r) => r.name)],
@@ -142,13 +163,15 @@ async function saveResources(db: PoolClient, pipelineId: number, config: Pipelin
 
 async function saveResourceTypes(db: PoolClient, pipelineId: number, config: PipelineConfig) {
   const types = config.resource_types ?? [];
-  for (const type of types) {
-    await db.query(
-      `INSERT INTO resource_types (pipeline_id, name, type, config) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (pipeline_id, name) DO UPDATE SET type = $3, config = $4, active = true`,
-      [pipelineId, type.name, type.type, JSON.stringify(type)],
-    );
-  }
+  const rows = types.map((type) => ({ name: type.name, type: type.type, config: type }));
+  await db.query(
+    `INSERT INTO resource_types (pipeline_id, name, type, config)
+     SELECT $1, t.name, t.type, t.config
+     FROM jsonb_to_recordset($2::jsonb) AS t(name text, type text, config jsonb)
+     ON CONFLICT (pipeline_id, name) DO UPDATE SET type = EXCLUDED.type,
+       config = EXCLUDED.config, active = true`,
+    [pipelineId, JSON.stringify(rows)],
+  );
   await db.query(
     'UPDATE resource_types SET active = false WHERE pipeline_id = $1 AND NOT (name = ANY($2))',
     [pipelineId, types.map((t) => t.name)],
