@@ -87,6 +87,9 @@ export function quickstartCommand(): Command {
           ? join(dataDir, 'kubesim', 'claims', claim)
           : join(dataDir, 'artifacts');
     }
+    // Everything is in one process: the artifact service needs no fixed port, so several
+    // quickstarts can run side by side.
+    if (!given('artifactsBindPort')) flags.artifactsBindPort = '0';
     if (!given('addLocalUser')) flags.addLocalUser = ['test:test'];
     if (!given('mainTeamLocalUser')) flags.mainTeamLocalUser = ['test'];
 

@@ -14,6 +14,7 @@ import * as versions from './resource-versions.ts';
 import * as resources from './resources.ts';
 import type { AuthRule, Route } from './route-table.ts';
 import { setTeam } from './set-team.ts';
+import { clearTaskCache } from './task-caches.ts';
 import { destroyTeam, renameTeam } from './team-admin.ts';
 import * as teams from './teams.ts';
 import * as wall from './wall.ts';
@@ -63,7 +64,12 @@ export const apiRoutes: readonly Route[] = [
   { method: 'DELETE', path: T, auth: admin, handler: destroyTeam },
   { method: 'GET', path: `${T}/builds`, auth: team('viewer'), handler: builds.listTeamBuilds },
   { method: 'POST', path: `${T}/builds`, auth: team('member'), handler: oneOff.createTeamBuild },
-  { method: 'POST', path: `${T}/artifacts`, auth: team('member'), handler: artifacts.createArtifact },
+  {
+    method: 'POST',
+    path: `${T}/artifacts`,
+    auth: team('member'),
+    handler: artifacts.createArtifact,
+  },
   {
     method: 'GET',
     path: `${T}/artifacts/:artifact_id`,
@@ -158,6 +164,12 @@ export const apiRoutes: readonly Route[] = [
     handler: rerunJobBuild,
   },
   { method: 'GET', path: `${J}/inputs`, auth: team('viewer'), handler: jobs.listJobInputs },
+  {
+    method: 'DELETE',
+    path: `${J}/tasks/:step_name/cache`,
+    auth: operator,
+    handler: clearTaskCache,
+  },
   { method: 'PUT', path: `${J}/pause`, auth: operator, handler: jobs.pauseJob },
   { method: 'PUT', path: `${J}/unpause`, auth: operator, handler: jobs.unpauseJob },
 

@@ -1,6 +1,5 @@
 // A task step: its config (inline or from a file in an artifact), image, inputs, outputs and
 // caches become one step job; its exit status decides the step.
-import { createHash } from 'node:crypto';
 import {
   coerceTaskParams,
   parseTaskConfig,
@@ -22,6 +21,7 @@ import { imageResourceImage, type StepImage } from './images.ts';
 import { readArtifactFile } from './read-artifact-file.ts';
 import { baseStepJob } from './step-job.ts';
 import { taskEnv } from './step-env.ts';
+import { taskCaches } from './task-caches.ts';
 import { typeVersionLookup } from './type-versions.ts';
 
 async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<TaskConfig> {
@@ -73,14 +73,6 @@ async function taskImage(
     return { ref: config.rootfs_uri.replace(/^docker:\/\/\/?/, ''), env: [], privileged: false };
   }
   throw new StepError('task config must specify image_resource, rootfs_uri or the step an image');
-}
-
-function cacheKey(run: BuildRun, stepName: string, path: string): string {
-  const owner = run.build.jobId === null ? `build-${run.build.id}` : `job-${run.build.jobId}`;
-  const digest = createHash('sha256')
-    .update(`${owner}\u0000${stepName}\u0000${path}`)
-    .digest('hex');
-  return `team-${run.build.teamId}-${digest.slice(0, 32)}`;
 }
 
 function taskEventConfig(config: TaskConfig, image: StepImage): Record<string, unknown> {
@@ -148,10 +140,7 @@ export async function runTaskStep(
           name: o.name,
           path: `${workingDir}/${o.path ?? o.name}`,
         })),
-        caches: (config.caches ?? []).map((c) => ({
-          path: `${workingDir}/${c.path}`,
-          key: cacheKey(run, task.name, c.path),
-        })),
+        caches: await taskCaches(run, task.name, workingDir, config.caches ?? []),
         ...(limits ? { limits: limits as { cpu?: number; memory?: number } } : {}),
         timeoutMs: null,
         tags: task.tags ?? [],
