@@ -58,12 +58,12 @@ describe('transient Kubernetes API errors', { skip: onRealCluster && 'needs kube
   it('retries an exec refused while the container is not reported yet', async () => {
     const before = proxy.injected.length;
     proxy.addRule({
-      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-probe'),
+      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-start'),
       fault: 'refuse-exec',
       times: 2,
     });
     proxy.addRule({
-      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-start'),
+      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-follow'),
       fault: 'throttle',
       times: 1,
     });

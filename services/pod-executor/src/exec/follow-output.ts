@@ -49,11 +49,15 @@ export async function followOutput(opts: {
       );
       const onStop = (): void => channel.terminate();
       signal.addEventListener('abort', onStop, { once: true });
+      let exitStatus: number;
       try {
-        await untilStopped(channel.exitCode, signal);
+        exitStatus = await untilStopped(channel.exitCode, signal);
       } finally {
         signal.removeEventListener('abort', onStop);
       }
+      // Only success is taken from the follow exec's own exit code: a follow killed with its pod
+      // also exits non-zero, so any other status is read from the status file.
+      if (exitStatus === 0) return { exitStatus, interrupted: false };
       return { exitStatus: await readExitStatus(client, pod), interrupted: false };
     } catch (err) {
       if (signal.aborted) throw signal.reason;

@@ -105,9 +105,15 @@ async function runStepInPod(
   // The pod found by its handle is the one to follow, whatever name this delivery derived.
   const job = { ...requested, podName: started.pod.metadata?.name ?? requested.podName };
 
-  const probe = parseProbe(
-    (await runExec(client, job.podName, probeCommand(), { timeoutMs: 30_000 })).stdout.toString(),
-  );
+  // A pod this delivery created has started nothing yet, and it runs, so it has sh (the pause
+  // command is sh): only an adopted pod needs asking how far an earlier executor got.
+  const probe = adopted
+    ? parseProbe(
+        (
+          await runExec(client, job.podName, probeCommand(), { timeoutMs: 30_000 })
+        ).stdout.toString(),
+      )
+    : { hasShell: true, started: false, finished: false };
   if (!probe.hasShell)
     throw new Error(`image ${job.image.ref} has no sh: JetBridge runs steps through sh`);
   if (!probe.started)

@@ -69,6 +69,8 @@ describe('supervisor under busybox sh', () => {
     assert.equal(readFileSync(join(state, 'stderr'), 'utf8'), 'err\n');
     assert.equal(readFileSync(join(state, 'status'), 'utf8'), '3\n');
     assert.equal(readFileSync(join(state, 'runs'), 'utf8'), 'once\n');
+    const followed = await run(followCommand({ stdout: 0, stderr: 0 }, state));
+    assert.equal(followed.code, 3, 'the follow exits with the command status');
   });
 
   it('gives the command its whole stdin', async () => {

@@ -32,6 +32,7 @@ echo "$code" >"$s/status.tmp" && mv "$s/status.tmp" "$s/status"
 
 // Streams both output files from the given byte offsets until the status file exists and every
 // byte written before it has been sent. The status is checked before the sizes, so nothing is lost.
+// It exits with the command's exit status, so a success needs no further exec to be read.
 const followScript = `s=$1; o=$2; e=$3
 while :; do
   if [ -e "$s/status" ]; then last=1; else last=0; fi
@@ -39,7 +40,7 @@ while :; do
   if [ "$n" -gt "$o" ]; then tail -c +$((o + 1)) "$s/stdout" | head -c $((n - o)); o=$n; fi
   if [ -f "$s/stderr" ]; then n=$(wc -c <"$s/stderr"); n=$((n + 0)); else n=0; fi
   if [ "$n" -gt "$e" ]; then tail -c +$((e + 1)) "$s/stderr" | head -c $((n - e)) >&2; e=$n; fi
-  if [ "$last" = 1 ]; then exit 0; fi
+  if [ "$last" = 1 ]; then exit "$(cat "$s/status")"; fi
   sleep 0.1 2>/dev/null || sleep 1
 done
 `;
