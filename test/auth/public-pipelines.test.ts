@@ -5,15 +5,18 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  PASSWORD,
-  setPipeline,
-  startTestApi,
-  type TestApi,
-} from '../../services/web/src/api/test-support.ts';
-import { startHttpServer, type RunningServer } from '../../services/web/src/server.ts';
 import { fly } from '../support/fly/index.ts';
 import { loadTargets, writeTargets } from '../support/fly/protocol/flyrc.ts';
+import { replicaPorts, startWebReplicas, type WebReplicas } from './support/web-replicas.ts';
+
+const PASSWORD = 'public-test-password';
+const teamConfig = `
+roles:
+- name: member
+  local: {users: [mia]}
+- name: viewer
+  local: {users: [vic]}
+`;
 
 const pipeline = `
 jobs:
@@ -32,36 +35,64 @@ jobs:
 `;
 
 describe('public pipelines for anonymous users', () => {
-  let api: TestApi;
-  let server: RunningServer;
+  let web: WebReplicas;
   let home: string;
   let url: string;
   const builds: Record<string, number> = {};
   const run = (target: string, args: string[]) => fly(['-t', target, ...args], { home });
   const anon = (path: string) => fetch(`${url}${path}`);
+  const as = async (target: string, path: string) => {
+    const token = (await loadTargets(home))[target]!.token!.value;
+    return fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  };
+  const login = async (target: string, user: string, team: string) => {
+    const res = await run(target, ['login', '-c', url, '-u', user, '-p', PASSWORD, '-n', team]);
+    assert.equal(res.exitCode, 0, res.stderr);
+  };
 
   before(async () => {
-    api = await startTestApi();
-    server = await startHttpServer(api.ctx, api.app);
-    url = `http://127.0.0.1:${server.port}`;
     home = await mkdtemp(join(tmpdir(), 'jb-auth-public-'));
-    assert.equal((await setPipeline(api, '/api/v1/teams/t/pipelines/p', pipeline)).status, 201);
-    for (const job of ['shown', 'hidden']) {
-      const res = await api.request(`/api/v1/teams/t/pipelines/p/jobs/${job}/builds`, {
-        method: 'POST',
-        as: 'olive',
-      });
-      builds[job] = ((await res.json()) as { id: number }).id;
+    const users = ['admin', 'mia', 'vic', 'carol'].map((u) => `${u}:${PASSWORD}`).join(',');
+    web = await startWebReplicas({
+      ports: await replicaPorts(1),
+      args: () => ['--main-team-local-user', 'admin'],
+      env: { CONCOURSE_ADD_LOCAL_USER: users },
+    });
+    url = web.urls[0]!;
+    await login('admin', 'admin', 'main');
+    await writeFile(join(home, 'team.yml'), teamConfig);
+    await writeFile(join(home, 'pipeline.yml'), pipeline);
+    for (const [team, args] of [
+      ['t', ['-c', join(home, 'team.yml')]],
+      ['other', ['--local-user', 'carol']],
+    ] as const) {
+      const set = await run('admin', ['set-team', '-n', team, ...args, '--non-interactive']);
+      assert.equal(set.exitCode, 0, set.stderr);
     }
-    const login = await run('owner', ['login', '-c', url, '-u', 'mia', '-p', PASSWORD, '-n', 't']);
-    assert.equal(login.exitCode, 0, login.stderr);
+    await login('owner', 'mia', 't');
+    await login('vic', 'vic', 't');
+    await login('carol', 'carol', 'other');
+    const set = await run('owner', [
+      'set-pipeline',
+      '-p',
+      'p',
+      '-c',
+      join(home, 'pipeline.yml'),
+      '-n',
+    ]);
+    assert.equal(set.exitCode, 0, set.stderr);
+    for (const job of ['shown', 'hidden']) {
+      const trigger = await run('owner', ['trigger-job', '-j', `p/${job}`]);
+      assert.equal(trigger.exitCode, 0, trigger.stderr);
+      const res = await as('owner', `/api/v1/teams/t/pipelines/p/jobs/${job}/builds`);
+      builds[job] = ((await res.json()) as Array<{ id: number }>)[0]!.id;
+    }
     const targets = await loadTargets(home);
     targets.anon = { api: url, team: 't' };
     await writeTargets(home, targets);
   });
   after(async () => {
-    await server?.close();
-    await api?.close();
+    await web?.stop();
     if (home) await rm(home, { recursive: true, force: true });
   });
 
@@ -121,13 +152,9 @@ describe('public pipelines for anonymous users', () => {
       assert.equal((await anon(path)).status, 401, path);
     }
     // A user of another team is in the same position, but is told 403.
-    const carol = await api.request('/api/v1/teams/t/pipelines/p/jobs/hidden/builds', {
-      as: 'carol',
-    });
+    const carol = await as('carol', '/api/v1/teams/t/pipelines/p/jobs/hidden/builds');
     assert.equal(carol.status, 403);
-    const viewer = await api.request('/api/v1/teams/t/pipelines/p/jobs/hidden/builds', {
-      as: 'vic',
-    });
+    const viewer = await as('vic', '/api/v1/teams/t/pipelines/p/jobs/hidden/builds');
     assert.equal(viewer.status, 200);
     const write = await run('anon', ['pause-pipeline', '-p', 'p']);
     assert.equal(write.exitCode, 1);
