@@ -5,10 +5,12 @@ import { artifactDelete, artifactLocate, type Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
+import { collectArtifacts, defaultGcSettings, type ArtifactGcSettings } from './gc.ts';
 import { createArtifactsApp, listen } from './http.ts';
 import { ArtifactStore, checkKey } from './store.ts';
 
 export { ArtifactStore } from './store.ts';
+export { collectArtifacts, type ArtifactGcSettings, type ArtifactGcReport } from './gc.ts';
 
 export interface ArtifactsSettings {
   storeDir: string;
@@ -16,6 +18,9 @@ export interface ArtifactsSettings {
   maxUploadBytes: number;
   /** The URL other services reach this replica at; defaults to http://<hostname>:<port>. */
   advertiseUrl?: string;
+  /** How often unreferenced tars are collected (default one minute), and the rules. */
+  gcIntervalMs?: number;
+  gc?: Partial<ArtifactGcSettings>;
 }
 
 export async function startArtifacts(opts: {
@@ -41,10 +46,32 @@ export async function startArtifacts(opts: {
     logger.info({ count: keys.length }, 'artifacts-deleted');
     return { v: 1 as const, deleted: keys.length };
   });
+  const gcSettings = { ...defaultGcSettings, ...settings.gc };
+  const collect = async () => {
+    const report = await collectArtifacts(store, opts.pool, gcSettings);
+    if (report.deleted.length + report.expiredUploads + report.clearedIncoming > 0) {
+      logger.info(
+        {
+          deleted: report.deleted.length,
+          expired_uploads: report.expiredUploads,
+          cleared_incoming: report.clearedIncoming,
+        },
+        'artifacts-collected',
+      );
+    }
+  };
+  let collecting: Promise<void> = Promise.resolve();
+  const gcTimer = setInterval(() => {
+    collecting = collecting
+      .then(collect)
+      .catch((err: unknown) => logger.warn({ err }, 'artifacts-gc-failed'));
+  }, settings.gcIntervalMs ?? 60_000);
   logger.info({ url, storeDir: settings.storeDir }, 'artifacts-listening');
   return {
     url,
     async stop() {
+      clearInterval(gcTimer);
+      await collecting;
       await locate.stop();
       await remove.stop();
       await server.close();

@@ -91,6 +91,30 @@ export class ArtifactStore {
     await rm(this.pathOf(key), { force: true });
   }
 
+  /** Every stored tar with when it was written, for garbage collection. */
+  async list(): Promise<Array<{ key: string; writtenAt: number }>> {
+    const listed = [];
+    for (const key of await this.keys()) {
+      const info = await stat(this.pathOf(key)).catch(() => null);
+      if (info) listed.push({ key, writtenAt: info.mtimeMs });
+    }
+    return listed;
+  }
+
+  /** Removes temporary files older than `before` (ms since the epoch) left by cut-off writers. */
+  async clearIncoming(before: number): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(join(this.root, 'incoming'))) {
+      const path = join(this.root, 'incoming', name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtimeMs < before) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   async keys(): Promise<string[]> {
     const names = await readdir(join(this.root, 'tars'));
     return names.filter((n) => n.endsWith('.tar')).map((n) => n.slice(0, -'.tar'.length));
