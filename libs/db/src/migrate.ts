@@ -1,5 +1,5 @@
-// Schema migrations, run by `jetbridge migrate` and by every service on startup. node-pg-migrate
-// serialises concurrent runs with its own advisory lock, so replicas may start together.
+// Schema migrations, run by `jetbridge migrate` and by every service on startup. Concurrent runs
+// wait for node-pg-migrate's advisory lock in turn, so replicas may start together.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
@@ -24,6 +24,7 @@ export async function migrate(settings: PostgresSettings, log?: MigrationLog): P
     dir: migrationsDir,
     direction: 'up',
     migrationsTable: 'schema_migrations',
+    advisoryLockMode: 'wait',
     log: () => {},
   });
   const names = applied.map((m) => m.name);
