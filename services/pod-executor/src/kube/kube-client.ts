@@ -15,9 +15,13 @@ export class KubeClient {
   readonly core: CoreV1Api;
   readonly namespace: string;
 
-  constructor(kubeconfigPath: string | null, namespace: string) {
+  /**
+   * `kubeconfigPath` null: the pod's service account (token, CA and the API server's address from
+   * the environment). `serviceAccountRoot` moves where its files are looked for, for tests.
+   */
+  constructor(kubeconfigPath: string | null, namespace: string, serviceAccountRoot = '') {
     this.kc = new KubeConfig();
-    if (kubeconfigPath === null) this.kc.loadFromCluster();
+    if (kubeconfigPath === null) this.kc.loadFromCluster(serviceAccountRoot);
     else this.kc.loadFromFile(kubeconfigPath);
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.namespace = namespace;
