@@ -86,6 +86,8 @@ describe('the authorization matrix over the route table', () => {
     build_name: '1',
     id: 'handle-1',
     worker_name: 'k8s-ci',
+    artifact_id: '1',
+    step_name: 'test',
   };
   const headers = new Map<CallerName, Record<string, string>>();
 

@@ -1,5 +1,6 @@
 // Every API route with its auth rule, as data (Concourse's route table and auth wrappers).
 import { buildEvents } from '../events/build-events-route.ts';
+import { listActiveUsers } from './active-users.ts';
 import * as artifacts from './artifacts.ts';
 import * as builds from './builds.ts';
 import * as containers from './containers.ts';
@@ -52,6 +53,7 @@ export const apiRoutes: readonly Route[] = [
   { method: 'DELETE', path: `${V1}/wall`, auth: admin, handler: wall.clearWall },
   { method: 'GET', path: `${V1}/log-level`, auth: admin, handler: wall.getLogLevel },
   { method: 'PUT', path: `${V1}/log-level`, auth: admin, handler: wall.setLogLevel },
+  { method: 'GET', path: `${V1}/users`, auth: admin, handler: listActiveUsers },
   { method: 'GET', path: `${V1}/workers`, auth: { kind: 'any-team' }, handler: listWorkers },
   { method: 'PUT', path: `${V1}/workers/:worker_name/land`, auth: admin, handler: landWorker },
   { method: 'PUT', path: `${V1}/workers/:worker_name/retire`, auth: admin, handler: retireWorker },
