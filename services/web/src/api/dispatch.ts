@@ -1,6 +1,7 @@
 // Serves the route table: match, identify the caller, authorize, run the handler, and map any
 // error to Concourse's response in one place.
 import type { Logger } from '@jetbridge/telemetry';
+import { expireSessionOnUnauthorized } from '../auth/browser-session.ts';
 import { identifyRequest } from '../auth/caller.ts';
 import type { WebContext } from '../context.ts';
 import { authorize } from './authorize.ts';
@@ -52,7 +53,7 @@ export async function dispatch(
 ): Promise<Response> {
   const log = ctx.logger.child({ method: request.method, path: new URL(request.url).pathname });
   const prepared = await prepareRequest(ctx, routes, request, log);
-  if (!prepared.ok) return prepared.response;
+  if (!prepared.ok) return expireSessionOnUnauthorized(request, prepared.response);
   try {
     return await prepared.route.handler(prepared.req);
   } catch (err) {

@@ -39,7 +39,12 @@ describe('the browser session cookie and its CSRF token', () => {
   });
 
   it('rejects a state-changing request without the CSRF token, or with a forged one', async () => {
-    assert.equal((await pause({ Cookie: cookie })).status, 401);
+    const refused = await pause({ Cookie: cookie });
+    assert.equal(refused.status, 401);
+    assert.deepEqual(
+      refused.headers.getSetCookie().map((c) => c.split(';')[0]),
+      ['skymarshal_auth=', 'skymarshal_csrf='],
+    );
     const token = /bearer ([^"]+)/.exec(cookie)![1]!;
     const otherKey = Buffer.alloc(32, 7);
     assert.equal(

@@ -74,3 +74,16 @@ export function authorizationFromCookie(request: Request, key: Buffer): CookieAu
   }
   return { kind: 'ok', authorization: `Bearer ${token}` };
 }
+
+/**
+ * A 401 to a request that came with the session cookie also expires the cookies, as Concourse
+ * does, so the browser stops sending a session that no longer works.
+ */
+export function expireSessionOnUnauthorized(request: Request, response: Response): Response {
+  if (response.status !== 401 || request.headers.has('authorization')) return response;
+  if (!cookieFromHeader(request.headers.get('cookie'), AUTH_COOKIE)) return response;
+  const headers = new Headers(response.headers);
+  headers.append('Set-Cookie', `${AUTH_COOKIE}=; Path=/; Max-Age=0; HttpOnly`);
+  headers.append('Set-Cookie', `${CSRF_COOKIE}=; Path=/; Max-Age=0`);
+  return new Response(response.body, { status: response.status, headers });
+}
