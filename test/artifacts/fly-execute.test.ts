@@ -116,6 +116,42 @@ function describeMode(mode: string, args: string[]) {
       }
     });
 
+    it('takes inputs from a job with -j, and -i overrides one of them', async () => {
+      const pipeline = join(work, 'inputs-from.yml');
+      await writeFile(
+        pipeline,
+        `resources:
+- name: repo
+  type: mock
+  source: {initial_version: v1, create_files: {hello.txt: from-the-resource}}
+jobs:
+- name: build
+  plan:
+  - get: repo
+`,
+      );
+      assert.equal((await f('set-pipeline', '-p', 'src', '-c', pipeline, '-n')).exitCode, 0);
+      assert.equal((await f('unpause-pipeline', '-p', 'src')).exitCode, 0);
+      const check = await f('check-resource', '-r', 'src/repo');
+      assert.equal(check.exitCode, 0, check.stdout + check.stderr);
+      // The job's inputs are those of its latest build.
+      const built = await f('trigger-job', '-j', 'src/build', '-w');
+      assert.equal(built.exitCode, 0, built.stdout + built.stderr);
+
+      const task = join(work, 'inputs-from-task.yml');
+      await writeFile(task, taskConfig('cat repo/hello.txt; echo', { inputs: [{ name: 'repo' }] }));
+      const fromJob = await f('execute', '-c', task, '-j', 'src/build');
+      assert.equal(fromJob.exitCode, 0, `${fromJob.stdout}${fromJob.stderr}`);
+      assert.match(fromJob.stdout, /from-the-resource/);
+
+      const local = join(work, 'local-repo');
+      await generateLocalTree(local, { hardLinks: false, bigBytes: 10 });
+      await writeFile(join(local, 'hello.txt'), 'from-this-machine');
+      const overridden = await f('execute', '-c', task, '-j', 'src/build', '-i', `repo=${local}`);
+      assert.equal(overridden.exitCode, 0, `${overridden.stdout}${overridden.stderr}`);
+      assert.match(overridden.stdout, /from-this-machine/);
+    });
+
     it("exits with the task's exit status and prints its output when the task fails", async () => {
       const task = join(work, 'fail.yml');
       await writeFile(task, taskConfig('echo about to fail; exit 3'));
