@@ -112,7 +112,8 @@ async function seed(pool: Pool, kube: CoreV1Api): Promise<void> {
 
 function row(label: string, report: SweepReport, ms: number, queries: number): string {
   return (
-    `| ${label} | ${report.listed} | ${ms.toFixed(0)} ms | ${report.apiCalls} | ${queries} ` +
+    `| ${label} | ${report.listed} | ${ms.toFixed(0)} ms (list ${report.listMs.toFixed(0)} ms, ` +
+    `delete ${report.deleteMs.toFixed(0)} ms) | ${report.apiCalls} | ${queries} ` +
     `| deleted ${report.deleted}, adopted ${report.adopted} |`
   );
 }

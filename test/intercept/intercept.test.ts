@@ -122,6 +122,11 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     assert.equal(stderr.stdout, '');
     assert.equal(stderr.stderr, 'oops\n');
 
+    const shell = await f(['intercept', '-j', 'p/hold', '-b', build], 'echo from-shell\n');
+    assert.equal(shell.exitCode, 0, shell.stdout + shell.stderr);
+    assert.match(shell.stderr, /Couldn't find "bash" on container, retrying with "sh"/);
+    assert.equal(shell.stdout, 'from-shell\n');
+
     await ok(['intercept', '-j', 'p/hold', '--', 'touch', '/tmp/release']);
     const watch = await ok(['watch', '-j', 'p/hold', '-b', build]);
     assert.match(watch.stdout, /released/);

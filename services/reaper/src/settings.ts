@@ -25,6 +25,9 @@ export interface SweepReport {
   removedRows: number;
   apiCalls: number;
   queries: number;
+  /** time spent listing pods, and deleting them */
+  listMs: number;
+  deleteMs: number;
 }
 
 export function emptyReport(isLeader: boolean): SweepReport {
@@ -37,5 +40,7 @@ export function emptyReport(isLeader: boolean): SweepReport {
     removedRows: 0,
     apiCalls: 0,
     queries: 0,
+    listMs: 0,
+    deleteMs: 0,
   };
 }

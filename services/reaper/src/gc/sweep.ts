@@ -1,6 +1,7 @@
 // One garbage collection sweep: reconcile the pods of this worker with the containers table.
 // Pods of running builds are never deleted; pods the database forgot are adopted or deleted;
 // rows whose pod vanished are marked missing and removed after a grace.
+import { performance } from 'node:perf_hooks';
 import type { Pool } from '@jetbridge/db';
 import { annotationKeys, labelKeys } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
@@ -83,7 +84,9 @@ export async function sweep(ctx: SweepContext): Promise<SweepReport> {
   const callsBefore = ctx.pods.calls;
   const nowMs = Date.now();
 
+  const listStart = performance.now();
   const pods = (await ctx.pods.listWorkerPods(labelKeys.worker)).map((p) => viewPod(p, nowMs));
+  report.listMs = performance.now() - listStart;
   const rows = await loadContainers(ctx.pool, ctx.workerName);
   const buildIds = new Set<number>();
   for (const pod of pods) if (pod.buildId !== null) buildIds.add(pod.buildId);
@@ -115,9 +118,11 @@ export async function sweep(ctx: SweepContext): Promise<SweepReport> {
       ctx.logger.info({ pod: pod.name, handle: pod.handle, build_id: build.id }, 'pod-adopted');
   }
 
+  const deleteStart = performance.now();
   const byHandle = toDelete.flatMap((p) => (p.handle ? [{ name: p.name, handle: p.handle }] : []));
   await ctx.pods.deletePods(byHandle, labelKeys.handle);
   for (const pod of toDelete) if (!pod.handle) await ctx.pods.deletePod(pod.name);
+  report.deleteMs = performance.now() - deleteStart;
   for (const pod of toDelete) {
     report.deleted += 1;
     ctx.logger.info({ pod: pod.name, handle: pod.handle, build_id: pod.buildId }, 'pod-deleted');
