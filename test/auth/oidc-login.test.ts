@@ -68,6 +68,7 @@ describe('login through an OpenID provider with two web replicas', () => {
         alice: { name: 'Alice', email: 'alice@example.com', groups: ['platform'] },
         bob: { name: 'Bob', email: 'bob@example.com', groups: ['readers'] },
         carl: { name: 'Carl', email: 'carl@example.com', groups: [] },
+        dana: { name: 'Dana', email: 'dana@example.com', groups: ['Admins'] },
       },
     });
     const keyPath = join(dir, 'session-signing-key');
@@ -79,6 +80,8 @@ describe('login through an OpenID provider with two web replicas', () => {
         externalUrl,
         '--main-team-local-user',
         'admin',
+        '--main-team-oidc-group',
+        'admins',
         '--oidc-display-name',
         'Test IdP',
         '--oidc-issuer',
@@ -181,6 +184,17 @@ describe('login through an OpenID provider with two web replicas', () => {
     assert.deepEqual(((await user.json()) as { teams: unknown }).teams, {});
     const team = await fetch(`${replicas.urls[1]}/api/v1/teams/dev`, { headers });
     assert.equal(team.status, 403);
+  });
+
+  it('makes a member of a --main-team-oidc-group an admin', async () => {
+    const dana = await loginThroughProvider(replicas.urls[1]!, 'dana');
+    issued.push(dana.accessToken);
+    const res = await fetch(`${replicas.urls[0]}/api/v1/user`, {
+      headers: { Authorization: `Bearer ${dana.accessToken}` },
+    });
+    const user = (await res.json()) as { is_admin: boolean; teams: Record<string, string[]> };
+    assert.equal(user.is_admin, true);
+    assert.deepEqual(user.teams, { main: ['owner'] });
   });
 
   it('refuses a callback whose signed login cookie was tampered with or is missing', async () => {
