@@ -85,6 +85,12 @@ describe('the fixture corpus through fly set-pipeline', { timeout: 300_000 }, ()
 
     const pipeline = (await listedPipelines()).find((p) => p.name === name);
     assert.equal(pipeline?.paused, true, `${name} is not listed paused`);
+
+    // validate-pipeline takes no instance vars: those stay `((var))`s, which validation allows.
+    const varFlags = entry.varFlags.filter((_, i, all) => all[i] !== '-i' && all[i - 1] !== '-i');
+    const validate = await web.fly('validate-pipeline', '-c', path, ...varFlags);
+    assert.equal(validate.exitCode, 0, validate.stderr);
+    assert.match(validate.stdout, /looks good\n$/);
   }
 
   it('finds every corpus pipeline in the INDEX', () => {
