@@ -2,15 +2,18 @@
 // through web into the artifact store, extracted into the task pod, outputs tarred out of the pod
 // into the store and downloaded. Trees come from the edge-case generator, compared by manifest.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { fly } from '../support/fly/index.ts';
 import { startQuickstart } from '../support/jetbridge.ts';
 import { between, generateLocalTree, localManifest, manifestScript } from './support/trees.ts';
 import { gzipTar, hostileTars } from './support/hostile-tars.ts';
 
+const run = promisify(execFile);
 const maxArtifactBytes = 8 * 1024 * 1024;
 const image = { type: 'registry-image', source: { repository: 'busybox' } };
 
@@ -150,6 +153,29 @@ jobs:
       const overridden = await f('execute', '-c', task, '-j', 'src/build', '-i', `repo=${local}`);
       assert.equal(overridden.exitCode, 0, `${overridden.stdout}${overridden.stderr}`);
       assert.match(overridden.stdout, /from-this-machine/);
+    });
+
+    it('uploads only git files from a work tree unless --include-ignored', async () => {
+      const repo = join(work, 'gitrepo');
+      await mkdir(repo);
+      await writeFile(join(repo, '.gitignore'), 'ignored.txt\n');
+      await writeFile(join(repo, 'tracked.txt'), 't');
+      await writeFile(join(repo, 'ignored.txt'), 'i');
+      await run('git', ['init', '-q', repo]);
+      await run('git', ['-C', repo, 'add', '.gitignore', 'tracked.txt']);
+      const task = join(work, 'ls-task.yml');
+      await writeFile(
+        task,
+        taskConfig('ls -A gitrepo | grep -v ^.git$', { inputs: [{ name: 'gitrepo' }] }),
+      );
+
+      const plain = await f('execute', '-c', task, '-i', `gitrepo=${repo}`);
+      assert.equal(plain.exitCode, 0, plain.stdout + plain.stderr);
+      assert.match(plain.stdout, /tracked\.txt/);
+      assert.doesNotMatch(plain.stdout, /ignored\.txt/);
+      const all = await f('execute', '-c', task, '-i', `gitrepo=${repo}`, '--include-ignored');
+      assert.equal(all.exitCode, 0, all.stdout + all.stderr);
+      assert.match(all.stdout, /ignored\.txt/);
     });
 
     it("exits with the task's exit status and prints its output when the task fails", async () => {
