@@ -1,6 +1,9 @@
 // Hostile pipeline documents sent straight to PUT config (fly would refuse most of them before
 // sending): each gets a clear 4xx in bounded time and memory, and the server keeps answering.
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPipelineWeb, type PipelineWeb } from './support/web.ts';
 
@@ -122,6 +125,16 @@ describe('hostile input to PUT config', () => {
       assert.ok(!names.includes(`hostile-${i}`), 'nothing is saved');
     });
   }
+
+  it('lets fly refuse an alias bomb before sending it', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'jb-hostile-')), 'bomb.yml');
+    await writeFile(path, billionLaughs());
+    const started = performance.now();
+    const set = await web.fly('set-pipeline', '-n', '-p', 'bomb', '-c', path);
+    assert.equal(set.exitCode, 1);
+    assert.match(set.stderr, /alias/);
+    assert.ok(performance.now() - started < TIME_BOUND_MS);
+  });
 
   it('still saves a normal pipeline after all of them', async () => {
     assert.equal((await web.api('/api/v1/info')).status, 200);

@@ -135,6 +135,39 @@ describe('names through fly and the API', () => {
     assert.equal(((await jobs.json()) as unknown[]).length, JOBS.length);
   });
 
+  it('serves jobs named with `&`, `?` and `#` through escaped segments', async () => {
+    const awkward = ['a&b', 'what?', 'c#', 'q=1;x'];
+    const yaml = awkward
+      .map(
+        (job) =>
+          `- name: ${JSON.stringify(job)}\n  plan: [{task: t, config: {platform: linux, image_resource: {type: registry-image, source: {repository: busybox}}, run: {path: "true"}}}]\n`,
+      )
+      .join('');
+    const put = await web.api('/api/v1/teams/main/pipelines/awkward/config', {
+      method: 'PUT',
+      body: `jobs:\n${yaml}`,
+      headers: { 'Content-Type': 'application/x-yaml' },
+    });
+    assert.equal(put.status, 201, await put.text());
+    for (const job of awkward) {
+      const page = await web.api(`/api/v1/teams/main/pipelines/awkward/jobs/${segment(job)}`);
+      assert.equal(page.status, 200, job);
+      assert.equal(((await page.json()) as { name: string }).name, job);
+      const build = await web.api(
+        `/api/v1/teams/main/pipelines/awkward/jobs/${segment(job)}/builds`,
+        {
+          method: 'POST',
+        },
+      );
+      assert.equal(((await build.json()) as { job_name: string }).job_name, job);
+    }
+    const jobs = await web.fly('jobs', '-p', 'awkward', '--json');
+    assert.deepEqual(
+      (JSON.parse(jobs.stdout) as Array<{ name: string }>).map((j) => j.name),
+      awkward,
+    );
+  });
+
   it('reaches a job whose name holds a `/` through an escaped segment', async () => {
     const page = await web.api(
       `/api/v1/teams/main/pipelines/${segment('freshen-🐋')}/jobs/${segment('Run_Tests/unit')}`,
