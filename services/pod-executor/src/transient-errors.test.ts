@@ -87,6 +87,18 @@ describe('transient Kubernetes API errors', { skip: onRealCluster && 'needs kube
     assert.equal(lists.length, 1, 'resumed without listing again');
   });
 
+  it('lists again when the resource version of a watch has expired', async () => {
+    const before = proxy.requests.length;
+    proxy.addRule({ match: (m, u) => m === 'GET' && isWatch(u), fault: 'expire-watch', times: 1 });
+    await runsToExit('after-expiry');
+    const gets = proxy.requests
+      .slice(before)
+      .filter((r) => r.startsWith('GET ') && podsPath(r.slice(4)));
+    const kinds = gets.map((r) => (isWatch(r.slice(4)) ? 'watch' : 'list'));
+    assert.deepEqual(kinds.slice(0, 3), ['list', 'watch', 'list']);
+    assert.ok(proxy.injected.some((f) => f.startsWith('expire-watch')));
+  });
+
   it('finishes a step from its exit status when the output stream cannot be followed', async () => {
     proxy.addRule({
       match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-follow'),

@@ -13,6 +13,8 @@ export type Fault =
   | 'reset'
   /** a watch whose connection dies before its first event arrives */
   | 'cut-watch'
+  /** a watch answered with a 410 Expired ERROR event, as for a compacted resource version */
+  | 'expire-watch'
   /** an exec upgrade answered 500 `container not found`, as while a container starts */
   | 'refuse-exec'
   /** an exec upgrade answered 403, a refusal that does not pass */
@@ -139,6 +141,19 @@ export async function startFaultProxy(
     }
     if (fault === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (fault === 'expire-watch') {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Expired',
+        code: 410,
+      };
+      res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
       return;
     }
     forward(req, res, fault);
