@@ -51,25 +51,27 @@ export async function archiveFromPod(
   path: string,
 ): Promise<Readable> {
   const stderr: Buffer[] = [];
-  let channel: Awaited<ReturnType<KubeClient['exec']>> | undefined;
+  // The channel exists only after the stream that its callbacks feed.
+  const exec: { channel?: Awaited<ReturnType<KubeClient['exec']>> } = {};
   const stream = new Readable({
     read() {
-      channel?.resume();
+      exec.channel?.resume();
     },
     destroy(err, done) {
-      channel?.terminate();
+      exec.channel?.terminate();
       done(err);
     },
   });
-  channel = await client.exec(podName, {
+  const channel = await client.exec(podName, {
     container: mainContainer,
     command: ['tar', 'cf', '-', '-C', path, '.'],
     stdin: false,
     onStdout: (chunk) => {
-      if (!stream.push(chunk)) channel?.pause();
+      if (!stream.push(chunk)) exec.channel?.pause();
     },
     onStderr: (chunk) => stderr.push(chunk),
   });
+  exec.channel = channel;
   channel.exitCode.then(
     (code) => {
       if (code === 0) stream.push(null);
