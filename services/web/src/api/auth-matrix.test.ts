@@ -57,7 +57,10 @@ function expectedFor(route: Route, caller: CallerName): 'ok' | 401 | 403 {
 }
 
 /** 'ok', 401 or 403 for a caller on a route of team `t` whose pipeline is private. */
-function expected(rule: AuthRule, caller: CallerName): 'ok' | 401 | 403 {
+function expected(
+  rule: AuthRule,
+  caller: Exclude<CallerName, 'pete-browser' | 'pete-browser-no-csrf'>,
+): 'ok' | 401 | 403 {
   if (caller === 'expired' || caller === 'garbage') return 401;
   if (rule.kind === 'open') return 'ok';
   if (caller === 'anonymous') return 401;
