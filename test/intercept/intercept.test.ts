@@ -187,10 +187,13 @@ describe('fly intercept', { timeout: 600_000 }, () => {
       '2\n',
     );
     assert.equal(chosen.exitCode, 0, chosen.stdout + chosen.stderr);
-    assert.match(chosen.stdout, /1: build #\d+, step: left, type: task/);
-    assert.match(chosen.stdout, /2: build #\d+, step: right, type: task/);
-    assert.match(chosen.stdout, /choose a container: /);
-    assert.match(chosen.stdout, /choose a container: right\n$/);
+    const offered =
+      /^1: build #\d+, step: (\w+), type: task\n2: build #\d+, step: (\w+), type: task\n/.exec(
+        chosen.stdout,
+      );
+    assert.ok(offered, chosen.stdout);
+    assert.deepEqual([offered[1], offered[2]].sort(), ['left', 'right']);
+    assert.ok(chosen.stdout.endsWith(`choose a container: ${offered[2]}\n`), chosen.stdout);
 
     for (const step of ['left', 'right'])
       await ok(['intercept', '-j', 'p/pair', '-s', step, '--', 'touch', '/tmp/release']);
