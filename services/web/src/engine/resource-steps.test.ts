@@ -312,6 +312,35 @@ describe('resource, task file and load_var steps', () => {
     assert.match(await h.logText(buildId, 'sp'), /setting pipeline: child/);
   });
 
+  it('errors a set_pipeline whose pipeline name holds a slash, saving nothing', async () => {
+    const plan: Plan = {
+      id: 'plan',
+      do: [
+        {
+          id: 'g',
+          get: {
+            name: 'r',
+            type: 'mock',
+            source: {},
+            image: mockImage,
+            resource: 'r',
+            version: { version: 'v1' },
+          },
+        },
+        {
+          id: 'sp',
+          set_pipeline: { name: 'a/b', file: 'r/pipeline.yml', vars: { job_name: 'greet' } },
+        },
+      ],
+    };
+    const buildId = await jobBuild(plan);
+    assert.equal(await h.waitForFinish(buildId), 'errored');
+    const error = (await h.events(buildId)).find((e) => e.type === 'error')!;
+    assert.equal(error.data.message, "pipeline name cannot contain '/'");
+    const saved = await h.pool.query("SELECT 1 FROM pipelines WHERE name = 'a/b'");
+    assert.equal(saved.rowCount, 0);
+  });
+
   it('runs check builds that show the check log and end failed when the check fails', async () => {
     const check = (source: Record<string, unknown>): Plan => ({
       id: 'c',
