@@ -50,6 +50,7 @@ export async function runSetPipelineStep(
     work: async () => {
       const name = step.name === 'self' ? run.build.pipelineName : step.name;
       if (!name) throw new StepError('set_pipeline self can only be used in a pipeline build');
+      if (name.includes('/')) throw new StepError("pipeline name cannot contain '/'");
       const text = await readArtifactFile(run, scope, step.file);
       let config;
       try {
