@@ -1,6 +1,9 @@
 // The config version guards concurrent saves the way Concourse's does: the version read with GET
 // config must still be current when the PUT arrives, otherwise the save fails with Concourse's 500.
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPipelineWeb, type PipelineWeb } from './support/web.ts';
 
@@ -96,5 +99,25 @@ describe('config version', () => {
     assert.equal(response.status, 400);
     const body = (await response.json()) as { errors: string[] };
     assert.match(body.errors[0]!, /^config version is malformed/);
+  });
+
+  it('sets an archived pipeline again with fly, which unarchives it paused', async () => {
+    assert.equal((await put('archived', config('one'), '')).status, 201);
+    const archive = await web.api('/api/v1/teams/main/pipelines/archived/archive', {
+      method: 'PUT',
+    });
+    assert.equal(archive.status, 200);
+    assert.equal((await web.api(configPath('archived'))).status, 404);
+
+    const path = join(await mkdtemp(join(tmpdir(), 'jb-archived-')), 'pipeline.yml');
+    await writeFile(path, config('two'));
+    const set = await web.fly('set-pipeline', '-n', '-p', 'archived', '-c', path);
+    assert.equal(set.exitCode, 0, set.stderr);
+    const listed = (await (await web.api('/api/v1/teams/main/pipelines/archived')).json()) as {
+      archived: boolean;
+      paused: boolean;
+    };
+    assert.equal(listed.archived, false);
+    assert.equal(listed.paused, true);
   });
 });
