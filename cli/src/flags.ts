@@ -170,6 +170,12 @@ export function addArtifactsFlags(cmd: Command): Command {
     .addOption(option('--artifacts-bind-port <port>', 'port of the artifact service', '7788'))
     .addOption(
       option('--max-artifact-size <bytes>', 'largest accepted upload', `${10 * 1024 ** 3}`),
+    )
+    .addOption(
+      option(
+        '--cache-claim-dir <path>',
+        'where the task cache claim is mounted; enables GC of unreferenced cache directories',
+      ),
     );
 }
 

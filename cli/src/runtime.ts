@@ -197,6 +197,7 @@ export async function startArtifactsService(
       storeDir: String(flags.artifactStoreDir ?? '/artifacts'),
       bindPort: integer(String(flags.artifactsBindPort ?? '7788'), '--artifacts-bind-port'),
       maxUploadBytes: integer(String(flags.maxArtifactSize), '--max-artifact-size'),
+      ...(str(flags.cacheClaimDir) ? { cacheDir: String(flags.cacheClaimDir) } : {}),
     },
     pool: deps.db.pool,
     bus: deps.bus,

@@ -87,6 +87,12 @@ export function quickstartCommand(): Command {
           ? join(dataDir, 'kubesim', 'claims', claim)
           : join(dataDir, 'artifacts');
     }
+    const cachePvc = flags.kubernetesCachePvc;
+    if (!given('cacheClaimDir') && typeof cachePvc === 'string' && cachePvc !== '') {
+      if (!given('kubernetesKubeconfig')) {
+        flags.cacheClaimDir = join(dataDir, 'kubesim', 'claims', cachePvc);
+      }
+    }
     // Everything is in one process: the artifact service needs no fixed port, so several
     // quickstarts can run side by side.
     if (!given('artifactsBindPort')) flags.artifactsBindPort = '0';

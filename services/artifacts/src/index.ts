@@ -5,12 +5,14 @@ import { artifactDelete, artifactLocate, type Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
+import { collectCaches } from './cache-gc.ts';
 import { collectArtifacts, defaultGcSettings, type ArtifactGcSettings } from './gc.ts';
 import { createArtifactsApp, listen } from './http.ts';
 import { ArtifactStore, checkKey } from './store.ts';
 
 export { ArtifactStore } from './store.ts';
 export { collectArtifacts, type ArtifactGcSettings, type ArtifactGcReport } from './gc.ts';
+export { collectCaches } from './cache-gc.ts';
 
 export interface ArtifactsSettings {
   storeDir: string;
@@ -21,6 +23,8 @@ export interface ArtifactsSettings {
   /** How often unreferenced tars are collected (default one minute), and the rules. */
   gcIntervalMs?: number;
   gc?: Partial<ArtifactGcSettings>;
+  /** Where the task cache claim is mounted, to remove cache directories nothing references. */
+  cacheDir?: string;
 }
 
 export async function startArtifacts(opts: {
@@ -48,6 +52,12 @@ export async function startArtifacts(opts: {
   });
   const gcSettings = { ...defaultGcSettings, ...settings.gc };
   const collect = async () => {
+    if (settings.cacheDir !== undefined) {
+      const caches = await collectCaches(settings.cacheDir, opts.pool, gcSettings.graceMs);
+      if (caches.removed.length > 0) {
+        logger.info({ removed: caches.removed.length }, 'cache-directories-collected');
+      }
+    }
     const report = await collectArtifacts(store, opts.pool, gcSettings);
     if (report.deleted.length + report.expiredUploads + report.clearedIncoming > 0) {
       logger.info(
