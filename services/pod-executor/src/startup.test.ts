@@ -84,6 +84,17 @@ describe('pod startup, lifecycle and timeouts', () => {
     assert.match(text, /Insufficient memory/);
   });
 
+  it('fails fast on an invalid image name, with diagnostics', async () => {
+    const job = testStepJob({ image: { ref: 'Not/A//Valid:Image:', env: [] } });
+    const startedAt = Date.now();
+    const outcome = collectStep(harness.bus, job);
+    await harness.bus.publishStepJob(job);
+    const { final, stderr } = await outcome;
+    assert.equal(final.kind, 'errored');
+    assert.ok(Date.now() - startedAt < startupTimeoutMs, 'did not wait for the startup timeout');
+    assert.match(stderr.toString(), /--- Pod Failure Diagnostics ---[\s\S]*InvalidImageName/);
+  });
+
   it('records creation-to-Running in the startup histogram and Concourse container metrics', async () => {
     const job = testStepJob();
     const outcome = collectStep(harness.bus, job);
