@@ -109,8 +109,8 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
   const migrate = node('migrate', ['migrate'], common);
   if ((await migrate.exited) !== 0) throw new Error(`jetbridge migrate failed:\n${migrate.output}`);
 
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let url = `http://127.0.0.1:${port}`;
   const startWeb = async (name: string, bindPort = port) => {
     const web = node(name, ['web', '--bind-port', String(bindPort), '--external-url', url], {
       ...common,
@@ -149,12 +149,31 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     common,
   );
   processes.set('reaper', reaper);
-  await Promise.all([
-    artifacts.waitFor(/artifacts-started/, startupTimeoutMs),
-    executor.waitFor(/pod-executor-started/, startupTimeoutMs),
-    reaper.waitFor(/reaper-started/, startupTimeoutMs),
-  ]);
-  await startWeb('web');
+  try {
+    await Promise.all([
+      artifacts.waitFor(/artifacts-started/, startupTimeoutMs),
+      executor.waitFor(/pod-executor-started/, startupTimeoutMs),
+      reaper.waitFor(/reaper-started/, startupTimeoutMs),
+    ]);
+    // Another test may take the free port before web binds it: then web starts on another one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startWeb('web');
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !processes.get('web')?.output.includes('EADDRINUSE')) throw err;
+        port = await freePort();
+        url = `http://127.0.0.1:${port}`;
+      }
+    }
+  } catch (err) {
+    // Nothing of a deployment that failed to start may outlive it (it would keep the test alive).
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+    await sim.close();
+    await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     url,
