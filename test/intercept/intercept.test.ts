@@ -33,6 +33,16 @@ jobs:
 - name: hold
   plan:
   - do:${waitUntilReleased('wait')}
+- name: retry
+  plan:
+  - task: flaky
+    attempts: 2
+    config:
+      platform: linux
+      image_resource: {type: registry-image, source: {repository: busybox}}
+      run:
+        path: sh
+        args: [-c, "while true; do [ -f /tmp/release ] && exit 0; [ -f /tmp/fail ] && exit 1; sleep 0.1; done"]
 - name: pair
   plan:
   - in_parallel:${waitUntilReleased('left')}${waitUntilReleased('right')}
@@ -40,6 +50,7 @@ jobs:
 
 interface ContainerJson {
   id: string;
+  attempt?: string;
   state?: string;
   type?: string;
   step_name?: string;
@@ -198,6 +209,35 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     for (const step of ['left', 'right'])
       await ok(['intercept', '-j', 'p/pair', '-s', step, '--', 'touch', '/tmp/release']);
     await ok(['watch', '-j', 'p/pair', '-b', build]);
+  });
+
+  it('selects the attempt of a retried step with -a', async () => {
+    const build = await startJob('retry');
+    const attempt = (n: string) =>
+      eventually(
+        `attempt ${n} created`,
+        async () =>
+          (await containers()).find(
+            (c) =>
+              c.job_name === 'retry' &&
+              c.build_name === build &&
+              c.attempt === n &&
+              c.state === 'created',
+          ),
+        60_000,
+      );
+    await attempt('1');
+    await ok(['intercept', '-j', 'p/retry', '-s', 'flaky', '-a', '1', '--', 'touch', '/tmp/fail']);
+    await attempt('2');
+
+    const first = await f(['intercept', '-j', 'p/retry', '-a', '1', '--', 'ls', '/tmp/fail']);
+    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const second = await f(['intercept', '-j', 'p/retry', '-a', '2', '--', 'ls', '/tmp/fail']);
+    assert.equal(second.exitCode, 1, 'the second attempt runs in a pod of its own');
+
+    await ok(['intercept', '-j', 'p/retry', '-a', '2', '--', 'touch', '/tmp/release']);
+    const watch = await ok(['watch', '-j', 'p/retry', '-b', build]);
+    assert.match(watch.stdout, /succeeded/);
   });
 
   it('intercepts the container of a check with --check', async () => {
