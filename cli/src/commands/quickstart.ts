@@ -97,7 +97,17 @@ export function quickstartCommand(): Command {
     // quickstarts can run side by side.
     if (!given('artifactsBindPort')) flags.artifactsBindPort = '0';
     if (!given('addLocalUser')) flags.addLocalUser = ['test:test'];
-    if (!given('mainTeamLocalUser')) flags.mainTeamLocalUser = ['test'];
+    // The default owner of main only when no --main-team-* flag names one (a config file excludes it).
+    const mainTeamFlags = [
+      'mainTeamLocalUser',
+      'mainTeamConfig',
+      'mainTeamOidcUser',
+      'mainTeamOidcGroup',
+      'mainTeamGithubUser',
+      'mainTeamGithubOrg',
+      'mainTeamGithubTeam',
+    ];
+    if (!mainTeamFlags.some((flag) => given(flag))) flags.mainTeamLocalUser = ['test'];
 
     const registry = createRegistry('jetbridge');
     const db = await openDatabase(settings, logger);
