@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { startTestApi } from '../api/test-support.ts';
 import { identityClaims } from './claims.ts';
 import { githubConnector, githubEndpoints } from './github-connector.ts';
 import { rolesOnTeam } from './roles.ts';
@@ -31,6 +32,14 @@ describe('the GitHub connector', () => {
           }
           reply(200, { access_token: 'gho_token', token_type: 'bearer', scope: 'read:org' });
         });
+        return;
+      }
+      if (url.pathname === '/login/oauth/authorize') {
+        // The user approves at once: back to the app with a code and the state it sent.
+        const back = new URL(url.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', 'good-code');
+        back.searchParams.set('state', url.searchParams.get('state')!);
+        res.writeHead(302, { Location: back.href }).end();
         return;
       }
       if (req.headers.authorization !== 'Bearer gho_token') return reply(401, {});
@@ -87,6 +96,44 @@ describe('the GitHub connector', () => {
       viewer: { users: [], groups: ['github:other'] },
     };
     assert.deepEqual(rolesOnTeam(claims, auth), ['owner', 'member']);
+  });
+
+  it('logs a browser in through /sky/login/github and /sky/callback, with roles from its org', async () => {
+    const api = await startTestApi();
+    try {
+      api.ctx.settings.auth = { github: { clientId: 'app', clientSecret: CLIENT_SECRET, host } };
+      await api.pool.query("INSERT INTO teams (name, auth) VALUES ('gh', $1)", [
+        JSON.stringify({ member: { users: [], groups: ['github:acme'] } }),
+      ]);
+      const page = await api.request('/login?fly_port=4567');
+      assert.match(
+        await page.text(),
+        /href="\/sky\/login\/github\?fly_port=4567">Log in with GitHub/,
+      );
+
+      const start = await api.request('/sky/login/github?fly_port=4567');
+      assert.equal(start.status, 302);
+      const loginCookie = start.headers.getSetCookie()[0]!.split(';')[0]!;
+      const approved = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      const callback = new URL(approved.headers.get('location')!);
+      assert.equal(callback.origin + callback.pathname, 'http://jetbridge.test/sky/callback');
+
+      const done = await api.request(`/sky/callback${callback.search}`, {
+        headers: { Cookie: loginCookie },
+      });
+      assert.equal(done.status, 302);
+      assert.equal(done.headers.get('location'), '/fly_success?fly_port=4567');
+      const session = done.headers.getSetCookie().find((c) => c.startsWith('skymarshal_auth='))!;
+      const user = await api.request('/api/v1/user', {
+        headers: { Cookie: session.split(';')[0]! },
+      });
+      const info = (await user.json()) as Record<string, unknown>;
+      assert.equal(info.connector, 'github');
+      assert.equal(info.user_name, 'Octocat');
+      assert.deepEqual(info.teams, { gh: ['member'] });
+    } finally {
+      await api.close();
+    }
   });
 
   it('refuses a callback whose state is not the one it sent', async () => {
