@@ -1,5 +1,6 @@
 // get, put and check steps: a resource script in the resource type's image, the request on stdin
 // and the result on stdout, as the resource interface defines them.
+import { archivedOutputKey } from '@jetbridge/bus';
 import type { GetPlan, Plan, PutPlan } from '@jetbridge/pipeline';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
 import type { ArtifactSource } from '../plan/artifacts.ts';
@@ -124,12 +125,10 @@ export async function runGetStep(
       }
       const result = parseVersionResult(exit.stdout ?? '', `/opt/resource/in ${getDir}`);
       const job = stored.job!;
-      const artifact: ArtifactSource = {
-        kind: 'pod',
-        handle: job.handle,
-        podName: job.podName,
-        path: getDir,
-      };
+      // With the artifact claim, the executor tarred the fetched directory onto it.
+      const artifact: ArtifactSource = exit.outputsArchived
+        ? { kind: 'artifact', key: archivedOutputKey(job.handle, name) }
+        : { kind: 'pod', handle: job.handle, podName: job.podName, path: getDir };
       const image = imageOfFetched(
         get,
         { ...job.image, privileged: false } as StepImage,
