@@ -8,6 +8,7 @@ import { fly } from '../../test/support/fly/index.ts';
 import { startDistributed } from '../../test/support/jetbridge.ts';
 import { measureKubesimStep } from './kubesim-baseline.ts';
 import { BuildEvents } from './build-events.ts';
+import { firstEventTimes } from './timeline.ts';
 
 const samples = Number(process.argv[2] ?? 30);
 const throughputSeconds = Number(process.argv[3] ?? 60);
@@ -53,11 +54,30 @@ async function main(): Promise<void> {
 
     const firstLine: number[] = [];
     const exitToFinish: number[] = [];
+    const sampled: { buildId: number; triggeredAt: number; firstLineAt: number }[] = [];
     for (let i = 0; i < samples; i++) {
+      const triggeredAt = Date.now();
       const run = await events.runOne('bench', 'one');
       if (run.status !== 'succeeded') throw new Error(`build ${run.buildId} ${run.status}`);
       firstLine.push(run.firstLineMs);
       exitToFinish.push(run.finishedMs - run.stepExitMs);
+      sampled.push({
+        buildId: run.buildId,
+        triggeredAt,
+        firstLineAt: triggeredAt + run.firstLineMs,
+      });
+    }
+    const outputs = [...jb.processes.values()].map((p) => p.output);
+    const claimed = firstEventTimes(outputs, 'build-claimed');
+    const podCreated = firstEventTimes(outputs, 'pod-created');
+    const segments = { claim: [] as number[], pod: [] as number[], output: [] as number[] };
+    for (const s of sampled) {
+      const claimAt = claimed.get(s.buildId);
+      const podAt = podCreated.get(s.buildId);
+      if (claimAt === undefined || podAt === undefined) continue;
+      segments.claim.push(claimAt - s.triggeredAt);
+      segments.pod.push(podAt - claimAt);
+      segments.output.push(s.firstLineAt - podAt);
     }
 
     const baseline = await measureKubesimStep(jb.kubeconfig, jb.namespace, image, samples);
@@ -84,6 +104,13 @@ async function main(): Promise<void> {
       `overhead (JetBridge - kubesim): p50 ${ms(jet.p50 - sim.p50)}, p99 ${ms(jet.p99 - sim.p99)}; ` +
         `ratio p50 ${(jet.p50 / sim.p50).toFixed(2)}, p99 ${(jet.p99 / sim.p99).toFixed(2)}`,
     );
+    if (segments.claim.length > 0) {
+      const [claim, pod, output] = [segments.claim, segments.pod, segments.output].map(summary);
+      console.log(
+        `  of which: trigger -> build claimed p50 ${ms(claim!.p50)}; claimed -> pod created ` +
+          `p50 ${ms(pod!.p50)}; pod created -> first line p50 ${ms(output!.p50)}`,
+      );
+    }
     console.log(`step exit -> build finished: p50 ${ms(exit.p50)}, p99 ${ms(exit.p99)}`);
     console.log(`one-step builds per second: ${(finished / throughputSeconds).toFixed(2)}`);
   } finally {
