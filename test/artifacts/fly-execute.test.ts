@@ -133,6 +133,13 @@ jobs:
   - get: repo
 `,
       );
+      const claimTars = async () =>
+        args.length === 0
+          ? []
+          : (await readdir(join(jb.dataDir, 'kubesim', 'claims', 'artifacts', 'tars'))).filter(
+              (t) => t.startsWith('out-'),
+            );
+      const before = (await claimTars()).length;
       assert.equal((await f('set-pipeline', '-p', 'src', '-c', pipeline, '-n')).exitCode, 0);
       assert.equal((await f('unpause-pipeline', '-p', 'src')).exitCode, 0);
       const check = await f('check-resource', '-r', 'src/repo');
@@ -146,6 +153,10 @@ jobs:
       const fromJob = await f('execute', '-c', task, '-j', 'src/build');
       assert.equal(fromJob.exitCode, 0, `${fromJob.stdout}${fromJob.stderr}`);
       assert.match(fromJob.stdout, /from-the-resource/);
+      if (args.length > 0) {
+        // The job's get and the one-off build's get each left their fetched tree on the claim.
+        assert.ok((await claimTars()).length >= before + 2, 'get outputs are tars on the claim');
+      }
 
       const local = join(work, 'local-repo');
       await generateLocalTree(local, { hardLinks: false, bigBytes: 10 });
