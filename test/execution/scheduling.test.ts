@@ -1,6 +1,7 @@
 // Which version a build gets and whether it may start, driven through fly: versions found by
 // `fly check-resource --from` trigger jobs, pins and disabled versions steer manual builds, reruns
-// reuse their build's inputs, and a job with disable_manual_trigger refuses fly trigger-job.
+// reuse their build's inputs, a job with disable_manual_trigger refuses fly trigger-job, and tasks
+// see the external URL but no build metadata.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,17 @@ jobs:
 - name: typed-get
   plan:
   - get: typed
+- name: env
+  plan:
+  - task: show-env
+    config:
+      platform: linux
+      image_resource: {type: mock, source: {mirror_self: true}}
+      run:
+        path: sh
+        args:
+        - -c
+        - echo "id=$BUILD_ID name=$BUILD_NAME job=$BUILD_JOB_NAME pipeline=$BUILD_PIPELINE_NAME team=$BUILD_TEAM_NAME url=$ATC_EXTERNAL_URL"
 `;
 
 describe('scheduling builds from resource versions', { timeout: 600_000 }, () => {
@@ -122,6 +134,12 @@ describe('scheduling builds from resource versions', { timeout: 600_000 }, () =>
     const result = await f('trigger-job', '-j', 'sched/manual-off');
     assert.notEqual(result.exitCode, 0, result.stdout + result.stderr);
     assert.doesNotMatch((await f('builds', '-j', 'sched/manual-off')).stdout, /manual-off\/1/);
+  });
+
+  it('keeps build metadata from tasks, as Concourse does, but gives them the external URL', async () => {
+    const out = await ok('trigger-job', '-j', 'sched/env', '-w');
+    const escaped = jb.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(out, new RegExp(`^id= name= job= pipeline= team= url=${escaped}$`, 'm'));
   });
 
   it('checks a custom resource type with fly check-resource-type and gets through it', async () => {
