@@ -136,6 +136,12 @@ export function addWebFlags(cmd: Command): Command {
     )
     .addOption(option('--oidc-groups-key <claim>', 'claim holding the groups', 'groups'))
     .addOption(option('--oidc-user-name-key <claim>', 'claim naming the user', 'username'))
+    .addOption(repeatable('--oidc-ca-cert <path>', 'CA certificate (PEM) of the OIDC provider'))
+    .addOption(
+      new Option('--oidc-skip-ssl-validation', 'accept any certificate from the OIDC provider').env(
+        envName('--oidc-skip-ssl-validation'),
+      ),
+    )
     .addOption(
       option('--github-client-id <id>', 'GitHub OAuth app client id; enables GitHub login'),
     )

@@ -121,6 +121,8 @@ export async function startWebService(
         oidcScopes: list(flags.oidcScope),
         oidcGroupsKey: str(flags.oidcGroupsKey),
         oidcUserNameKey: str(flags.oidcUserNameKey),
+        oidcCaCerts: list(flags.oidcCaCert),
+        oidcSkipSslValidation: flags.oidcSkipSslValidation === true,
         githubClientId: str(flags.githubClientId),
         githubClientSecret: str(flags.githubClientSecret),
         githubHost: str(flags.githubHost),

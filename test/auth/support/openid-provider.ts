@@ -1,6 +1,7 @@
 // A real, certified OpenID provider (the `oidc-provider` package) on loopback, for login tests.
 // Its development login form accepts any password; the account's name picks its claims.
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import Provider from 'oidc-provider';
 import { freePort } from '../../support/processes.ts';
 
@@ -20,9 +21,11 @@ export interface OpenIdProvider {
 export async function startOpenIdProvider(opts: {
   redirectUris: string[];
   accounts: Record<string, OpenIdAccount>;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }): Promise<OpenIdProvider> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const clientId = 'jetbridge';
   const clientSecret = `client-secret-${port}-must-stay-hidden`;
   const provider = new Provider(issuer, {
@@ -68,7 +71,9 @@ export async function startOpenIdProvider(opts: {
       };
     },
   });
-  const server: Server = createServer(provider.callback());
+  const server: Server = opts.tls
+    ? createTlsServer(opts.tls, provider.callback())
+    : createServer(provider.callback());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     issuer,

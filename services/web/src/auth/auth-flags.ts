@@ -21,6 +21,9 @@ export interface AuthFlagValues {
   oidcScopes: string[];
   oidcGroupsKey?: string;
   oidcUserNameKey?: string;
+  /** Paths of PEM files (`--oidc-ca-cert`). */
+  oidcCaCerts: string[];
+  oidcSkipSslValidation?: boolean;
   githubClientId?: string;
   githubClientSecret?: string;
   githubHost?: string;
@@ -30,7 +33,7 @@ export class AuthFlagError extends Error {
   override name = 'AuthFlagError';
 }
 
-function oidcSettings(f: AuthFlagValues): OidcSettings | undefined {
+async function oidcSettings(f: AuthFlagValues): Promise<OidcSettings | undefined> {
   if (!f.oidcIssuer) return undefined;
   if (!f.oidcClientId || !f.oidcClientSecret) {
     throw new AuthFlagError('--oidc-issuer needs --oidc-client-id and --oidc-client-secret');
@@ -45,6 +48,8 @@ function oidcSettings(f: AuthFlagValues): OidcSettings | undefined {
     groupsKey: f.oidcGroupsKey || 'groups',
     userNameKey: f.oidcUserNameKey || 'username',
     allowInsecureIssuer: new URL(issuer).protocol === 'http:',
+    caCerts: await Promise.all(f.oidcCaCerts.map((path) => readFile(path, 'utf8'))),
+    skipTlsVerify: f.oidcSkipSslValidation === true,
   };
 }
 
@@ -57,7 +62,7 @@ function githubSettings(f: AuthFlagValues): GithubSettings | undefined {
 
 export async function authSettingsFromFlags(f: AuthFlagValues): Promise<Partial<AuthSettings>> {
   const settings: Partial<AuthSettings> = {
-    oidc: oidcSettings(f),
+    oidc: await oidcSettings(f),
     github: githubSettings(f),
     mainTeam: mainTeamAuth({
       localUsers: f.mainTeamLocalUsers,

@@ -2,6 +2,7 @@
 // state and nonce, the ID token verified against the issuer's keys, groups and the user name read
 // from the configured claims (the ID token first, then the userinfo endpoint).
 import * as oidc from 'openid-client';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { Identity } from './claims.ts';
 import { ConnectorLoginError, type Connector, type LoginChecks } from './connector.ts';
 import type { OidcSettings } from './settings.ts';
@@ -18,12 +19,31 @@ function groupsClaim(claims: Record<string, unknown>, key: string): string[] | u
   return undefined;
 }
 
+/** A fetch that trusts the configured CAs (or any certificate), for every call to the provider. */
+function providerFetch(settings: OidcSettings): oidc.CustomFetch | undefined {
+  if (!settings.caCerts?.length && !settings.skipTlsVerify) return undefined;
+  const dispatcher = new Agent({
+    connect: settings.skipTlsVerify ? { rejectUnauthorized: false } : { ca: settings.caCerts },
+  });
+  // undici's fetch is the one Node ships; its types differ from the DOM's only on paper.
+  return async (url, options) => {
+    const init = { ...options, dispatcher } as Parameters<typeof undiciFetch>[1];
+    return (await undiciFetch(url, init)) as unknown as Response;
+  };
+}
+
 export function oidcConnector(settings: OidcSettings): Connector {
   let discovered: Promise<oidc.Configuration> | undefined;
+  const customFetch = providerFetch(settings);
   const configuration = () => {
     discovered ??= oidc
       .discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, {
         execute: settings.allowInsecureIssuer ? [oidc.allowInsecureRequests] : [],
+        ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
+      })
+      .then((config) => {
+        if (customFetch) config[oidc.customFetch] = customFetch;
+        return config;
       })
       .catch((err: unknown) => {
         discovered = undefined;

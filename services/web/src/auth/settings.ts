@@ -17,6 +17,10 @@ export interface OidcSettings {
   userNameKey: string;
   /** Trust only plain-HTTP issuers when asked: tests run a provider on loopback. */
   allowInsecureIssuer?: boolean;
+  /** PEM certificates of the CAs that sign the provider's certificate (`--oidc-ca-cert`). */
+  caCerts?: string[];
+  /** Accept any certificate from the provider (`--oidc-skip-ssl-validation`). */
+  skipTlsVerify?: boolean;
 }
 
 /** GitHub or GitHub Enterprise OAuth (`--github-*`); users `github:<login>`, groups org[:team]. */
