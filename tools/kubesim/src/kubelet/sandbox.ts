@@ -1,6 +1,6 @@
 // bwrap command lines: one mount namespace per container (and per exec) with the pod's volumes.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { BusyboxRoot } from './busybox-root.ts';
 
 export interface Mount {
@@ -22,6 +22,19 @@ export const bwrapPath = '/usr/bin/bwrap';
 
 // Host entries a container never sees from the host: it gets its own, or they are mounted fresh.
 const privateTopLevel = new Set(['proc', 'dev', 'sys', 'tmp', 'root', 'run', 'lost+found']);
+
+// JetBridge's own files (the resource implementations) and the running Node.js must be visible in
+// host-image containers wherever they are installed, even under a folder containers get privately
+// (a checkout in /tmp or /root).
+const installationPaths = [
+  resolve(import.meta.dirname, '..', '..', '..', '..'),
+  dirname(process.execPath),
+]
+  .filter((path) => privateTopLevel.has(path.split('/')[1] ?? ''))
+  .filter(
+    (path, i, all) =>
+      !all.slice(0, i).some((earlier) => isUnder(path, earlier) || path === earlier),
+  );
 
 function isUnder(path: string, dir: string): boolean {
   return path.startsWith(dir === '/' ? '/' : `${dir}/`);
@@ -70,6 +83,7 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
   if (spec.root.kind === 'host') {
     hostBinds('/', targets, spec.containerRoot, args);
     args.push('--ro-bind', '/sys', '/sys');
+    for (const path of installationPaths) args.push('--ro-bind', path, path);
     if (spec.root.resourceDir) args.push('--ro-bind', spec.root.resourceDir, '/opt/resource');
   } else {
     const { root, libraryDirs } = spec.root.busybox;
