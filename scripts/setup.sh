@@ -68,7 +68,13 @@ if [ "$for_tests" = 1 ]; then
   fi
 fi
 
-log "npm ci (brings Node.js 24)"
-npm ci --no-audit --no-fund
+# npm writes node_modules/.package-lock.json on every install: when it is newer than the lock file,
+# the dependencies are already what the lock file says.
+if [ -x node_modules/.bin/node ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  log "dependencies are up to date"
+else
+  log "npm ci (brings Node.js 24)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 node_modules/.bin/node --version | grep -q '^v24\.' || { echo "Node.js 24 did not install"; exit 1; }
 log "ready"

@@ -74,7 +74,7 @@ export function quickstartCommand(): Command {
         claims: [flags.kubernetesCachePvc, flags.kubernetesArtifactStoreClaim].filter(
           (c): c is string => typeof c === 'string' && c !== '',
         ),
-        logger: logger.child({ component: 'kubesim' }),
+        logger: newLogger('kubesim', flags),
       });
       parts.push({ stop: () => sim.close() });
       flags.kubernetesKubeconfig = sim.kubeconfigPath;
@@ -119,28 +119,28 @@ export function quickstartCommand(): Command {
       await startArtifactsService(flags, {
         db,
         bus,
-        logger: logger.child({ component: 'artifacts' }),
+        logger: newLogger('artifacts', flags),
         registry,
       }),
     );
     parts.push(
       await startPodExecutorService(flags, {
         bus,
-        logger: logger.child({ component: 'pod-executor' }),
+        logger: newLogger('pod-executor', flags),
         registry,
       }),
     );
     parts.push(
       await startReaperService(flags, {
         db,
-        logger: logger.child({ component: 'reaper' }),
+        logger: newLogger('reaper', flags),
         registry,
       }),
     );
     const web = await startWebService(flags, {
       db,
       bus,
-      logger: logger.child({ component: 'web' }),
+      logger: newLogger('web', flags),
       registry,
     });
     parts.push(web);
