@@ -83,4 +83,15 @@ describe('intercept sessions', () => {
     );
     assert.ok(session.outputs.some((o) => o.executableNotFound));
   });
+
+  it('reports exit status 127 of a command that exists, not a missing executable', async () => {
+    const session = await intercept(
+      harness.bus,
+      podName,
+      { path: 'sh', args: ['-c', 'exit 127'], env: ['TERM=dumb'] },
+      '',
+    );
+    assert.ok(!session.outputs.some((o) => o.executableNotFound));
+    assert.equal(session.outputs.at(-1)?.exitStatus, 127);
+  });
 });

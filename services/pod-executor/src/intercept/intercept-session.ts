@@ -20,6 +20,29 @@ function interceptCommand(process: InterceptOpen['process']): string[] {
   ];
 }
 
+/**
+ * `env` exits 127 both when the executable is missing and when the process itself exits 127; a
+ * second exec tells them apart, and runs only in that case.
+ */
+async function isExecutableMissing(client: KubeClient, req: InterceptOpen): Promise<boolean> {
+  try {
+    const check = await client.exec(req.podName, {
+      container: mainContainer,
+      command: [
+        'sh',
+        '-c',
+        'cd "$1" 2>/dev/null; command -v "$0" >/dev/null 2>&1',
+        req.process.path,
+        req.process.dir ?? '.',
+      ],
+      stdin: false,
+    });
+    return (await check.exitCode) !== 0;
+  } catch {
+    return true;
+  }
+}
+
 export function serveInterceptSessions(bus: Bus, client: KubeClient, logger: Logger): Stoppable {
   return bus.serveIntercepts(async (req) =>
     openSession(bus, client, req, logger.child({ pod: req.podName, session: req.sessionId })),
@@ -58,14 +81,15 @@ async function openSession(
   logger.info({ path: req.process.path }, 'intercept-opened');
   void open.exitCode
     .then(
-      (code) => {
+      async (code) => {
         const wrapped = req.process.env.length > 0 || Boolean(req.process.dir);
-        if (wrapped && code === 127)
+        if (wrapped && code === 127 && (await isExecutableMissing(client, req))) {
           send({
             v: 1,
             executableNotFound: true,
             error: `${req.process.path}: executable not found`,
           });
+        }
         send({ v: 1, exitStatus: code });
       },
       (err: unknown) => {
