@@ -54,7 +54,10 @@ export async function startPodExecutor(
       job.timeoutMs === null
         ? undefined
         : setTimeout(
-            () => controller.abort(new StepStoppedError({ kind: 'abort', reason: 'timeout' })),
+            () =>
+              controller.abort(
+                new StepStoppedError({ kind: 'abort', reason: 'timeout', byExecutor: true }),
+              ),
             job.timeoutMs,
           );
     const work = runStep(deps, job, stepLogger, controller.signal);

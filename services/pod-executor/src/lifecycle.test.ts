@@ -70,6 +70,29 @@ describe('pod-executor failures, aborts and restarts', () => {
     await executor.stop();
   });
 
+  it('leaves the timeout message to web when web times the step out', async () => {
+    const executor = await harness.startExecutor();
+    const job = testStepJob({
+      run: { path: 'sh', args: ['-c', 'echo waiting; while :; do sleep 1; done'], env: {} },
+    });
+    const running = collectStep(harness.bus, job, (events) =>
+      events.some((e) => e.kind === 'output'),
+    );
+    const finished = collectStep(harness.bus, job);
+    await harness.bus.publishStepJob(job);
+    await running;
+    await harness.bus.publishAbort({
+      v: 1,
+      buildId: job.buildId,
+      handle: job.handle,
+      reason: 'timeout',
+    });
+    const { final, stderr } = await finished;
+    assert.equal(final.kind === 'errored' && final.message, 'timeout');
+    assert.doesNotMatch(stderr.toString(), /timeout exceeded/);
+    await executor.stop();
+  });
+
   it('re-attaches after an executor restart and runs the command once', async () => {
     const first = await harness.startExecutor();
     const script =

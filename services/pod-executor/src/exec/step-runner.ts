@@ -59,7 +59,7 @@ export async function runStep(
   } catch (err) {
     if (err instanceof StepStoppedError && err.stop.kind === 'shutdown') throw err;
     if (err instanceof StepStoppedError && err.stop.kind === 'abort') {
-      await stopStep(deps, job, logger, err.stop.reason, publisher);
+      await stopStep(deps, job, logger, err.stop, publisher);
       return;
     }
     if (err instanceof PodStartupError) {
@@ -194,9 +194,10 @@ async function stopStep(
   deps: StepDeps,
   job: StepJob,
   logger: Logger,
-  reason: 'aborted' | 'timeout',
+  stop: { reason: 'aborted' | 'timeout'; byExecutor?: boolean },
   publisher: OutputPublisher,
 ): Promise<void> {
+  const { reason } = stop;
   logger.info({ reason }, 'step-stopping');
   const { pod } = await findPodByHandle(deps.client, job.handle).catch(() => ({ pod: undefined }));
   const podName = pod?.metadata?.name ?? job.podName;
@@ -204,7 +205,7 @@ async function stopStep(
     timeoutMs: 15_000,
   }).catch(() => {});
   await deletePod(deps, { ...job, podName }, logger);
-  if (reason === 'timeout') publisher.note('timeout exceeded\n');
+  if (reason === 'timeout' && stop.byExecutor) publisher.note('timeout exceeded\n');
   await publisher.flush().catch(() => {});
   await publish(deps, job, { kind: 'errored', message: reason });
 }

@@ -1,6 +1,9 @@
 // Why a running step is being stopped: an abort or timeout (the step ends and the pod goes), or
 // the executor shutting down (the command keeps running and another replica takes the job over).
-export type StopReason = { kind: 'abort'; reason: 'aborted' | 'timeout' } | { kind: 'shutdown' };
+// `byExecutor` marks the executor's own step timeout: then the executor writes `timeout exceeded` to
+// the log; when web asks (abort or its own timeout), web writes what happened.
+export type StopReason =
+  { kind: 'abort'; reason: 'aborted' | 'timeout'; byExecutor?: boolean } | { kind: 'shutdown' };
 
 export class StepStoppedError extends Error {
   override name = 'StepStoppedError';
