@@ -23,7 +23,12 @@ export interface BuildScope {
   path: string;
 }
 
-export async function listBuildPage(req: ApiRequest, scope: BuildScope): Promise<Response> {
+// Check builds belong to their resource (its versions and check status), not to build lists, as in
+// Concourse; listing them would also make `fly watch` pick a check as the newest one-off build.
+const listedBuilds = 'b.resource_id IS NULL AND b.resource_type_id IS NULL';
+
+export async function listBuildPage(req: ApiRequest, listScope: BuildScope): Promise<Response> {
+  const scope = { ...listScope, where: `(${listScope.where}) AND ${listedBuilds}` };
   const limit = intParam(req.query, 'limit') ?? DEFAULT_LIMIT;
   const from = intParam(req.query, 'from');
   const to = intParam(req.query, 'to');

@@ -118,6 +118,26 @@ describe('resources', () => {
     assert.deepEqual(row.rows[0].plan.check.from_version, { ref: 'b' });
   });
 
+  it('keeps check builds out of the build lists, so fly watch never picks one', async () => {
+    const res = await api.request(`${R}/check`, {
+      method: 'POST',
+      as: 'admin',
+      body: JSON.stringify({ from: null, shallow: false }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const check = (await res.json()) as { id: number };
+    for (const path of [
+      '/api/v1/builds',
+      '/api/v1/teams/main/builds',
+      '/api/v1/teams/main/pipelines/ci/builds',
+    ]) {
+      const list = (await (await api.request(path, { as: 'admin' })).json()) as { id: number }[];
+      assert.ok(!list.some((b) => b.id === check.id), `${path} lists the check build`);
+    }
+    const direct = await api.request(`/api/v1/builds/${check.id}`, { as: 'admin' });
+    assert.equal(direct.status, 200);
+  });
+
   it('answers 404 for an unknown resource', async () => {
     const res = await api.request('/api/v1/teams/main/pipelines/ci/resources/nope/check', {
       method: 'POST',
