@@ -20,6 +20,7 @@ import { destroyTeam, renameTeam } from './team-admin.ts';
 import * as teams from './teams.ts';
 import * as wall from './wall.ts';
 import { landWorker, pruneWorker, retireWorker } from './worker-admin.ts';
+import { listVolumes } from './volumes.ts';
 import { listWorkers } from './workers.ts';
 
 const V1 = '/api/v1';
@@ -83,6 +84,12 @@ export const apiRoutes: readonly Route[] = [
     path: `${T}/containers`,
     auth: team('viewer'),
     handler: containers.listContainers,
+  },
+  {
+    method: 'GET',
+    path: `${T}/volumes`,
+    auth: team('viewer'),
+    handler: listVolumes,
   },
   {
     method: 'GET',
