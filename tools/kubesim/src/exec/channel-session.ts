@@ -2,6 +2,7 @@
 // the exit status on 3, resize on 4 (ignored), and in v5 the close-stdin signal [255, 0].
 import type { ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
+import { OutputChannel } from './output-channel.ts';
 
 export const supportedProtocols = [
   'v5.channel.k8s.io',
@@ -49,7 +50,10 @@ function statusMessage(exitCode: number, startError: string | undefined): object
 
 function frame(id: number, data: Buffer | string): Buffer {
   const body = typeof data === 'string' ? Buffer.from(data) : data;
-  return Buffer.concat([Buffer.from([id]), body]);
+  const out = Buffer.allocUnsafe(body.length + 1);
+  out[0] = id;
+  body.copy(out, 1);
+  return out;
 }
 
 export function runChannelSession(
@@ -64,31 +68,55 @@ export function runChannelSession(
   const endStdin = (): void => {
     if (child.stdin && !child.stdin.writableEnded) child.stdin.end();
   };
+  // Stdin the command has not taken yet holds back the client: the socket is paused until it drains.
+  let isStdinFull = false;
+  const stdinDrained = (): void => {
+    if (!isStdinFull) return;
+    isStdinFull = false;
+    ws.resume();
+  };
   child.stdin?.on('error', () => {});
+  child.stdin?.on('drain', stdinDrained);
+  child.stdin?.on('close', stdinDrained);
 
   ws.on('message', (data: Buffer) => {
     const id = data[0];
-    if (id === channel.stdin) child.stdin?.write(data.subarray(1));
-    else if (id === channel.close && data[1] === channel.stdin && protocol === 'v5.channel.k8s.io')
+    if (id === channel.stdin && child.stdin && !child.stdin.writableEnded) {
+      if (!child.stdin.write(data.subarray(1)) && !isStdinFull) {
+        isStdinFull = true;
+        ws.pause();
+      }
+    } else if (
+      id === channel.close &&
+      data[1] === channel.stdin &&
+      protocol === 'v5.channel.k8s.io'
+    )
       endStdin();
   });
-  ws.on('close', endStdin);
-  ws.on('error', endStdin);
+  const stdout = new OutputChannel(ws, channel.stdout, child.stdout);
+  const stderr = new OutputChannel(ws, channel.stderr, child.stderr);
+  const clientGone = (): void => {
+    endStdin();
+    stdout.discard();
+    stderr.discard();
+  };
+  ws.on('close', clientGone);
+  ws.on('error', clientGone);
 
-  child.stdout?.on('data', (chunk: Buffer) => send(channel.stdout, chunk));
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   // Stderr is held back while it may still be bwrap failing to start the command (written in
   // pieces), which a real runtime reports as an exec error rather than as the command's output.
   let heldStderr: string | undefined = '';
   let startError: string | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
-    if (heldStderr === undefined) return send(channel.stderr, chunk);
+    if (heldStderr === undefined) return stderr.push(chunk);
     heldStderr += chunk.toString('latin1');
     const failure = startFailure.exec(heldStderr);
     if (failure) {
       startError = failure[1];
       heldStderr = undefined;
     } else if (!couldBeStartFailure(heldStderr)) {
-      send(channel.stderr, Buffer.from(heldStderr, 'latin1'));
+      stderr.push(Buffer.from(heldStderr, 'latin1'));
       heldStderr = undefined;
     }
   });
@@ -104,6 +132,8 @@ export function runChannelSession(
       if (isFinished) return;
       isFinished = true;
       clearTimeout(timer);
+      stdout.flush();
+      stderr.flush();
       if (heldStderr) send(channel.stderr, Buffer.from(heldStderr, 'latin1'));
       heldStderr = undefined;
       if (startError !== undefined && exitCode !== 1) {
@@ -117,7 +147,16 @@ export function runChannelSession(
       }
       if (ws.readyState === ws.OPEN) ws.close(1000);
     };
-    const timer = setTimeout(finish, outputDrainMs);
+    // The drain time of a background child counts only while the client is taking output: output
+    // held back by a slow client is not cut off.
+    let timer: NodeJS.Timeout | undefined;
+    const armTimer = (): void => {
+      timer = setTimeout(() => {
+        if (stdout.isBusy || stderr.isBusy) stdout.whenIdle(() => stderr.whenIdle(armTimer));
+        else finish();
+      }, outputDrainMs);
+    };
+    armTimer();
     if (isClosed) finish();
     else child.once('close', finish);
   });
