@@ -181,7 +181,7 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
         {
           apiGroups: [''],
           resources: ['pods'],
-          verbs: ['get', 'list', 'watch', 'create', 'delete'],
+          verbs: ['get', 'list', 'watch', 'create', 'delete', 'deletecollection'],
         },
         { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },

@@ -236,7 +236,7 @@ metadata:
 rules:
   - apiGroups: ['']
     resources: [pods]
-    verbs: [get, list, watch, create, delete]
+    verbs: [get, list, watch, create, delete, deletecollection]
   - apiGroups: ['']
     resources: [pods/exec]
     verbs: [create, get]
