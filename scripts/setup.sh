@@ -66,6 +66,13 @@ if [ "$for_tests" = 1 ]; then
     timeout 600 go install github.com/concourse/concourse/fly@95872ce1a3af6fc0c4ab7f23658ec81f3e778d7c \
       2>/dev/null || echo "fly cannot be built here: the tests use the fly protocol client"
   fi
+
+  log "helm"
+  # The chart tests render the chart with helm; Debian has no package for it, the Go module proxy does.
+  if ! command -v helm >/dev/null && [ ! -x "$HOME/go/bin/helm" ] && command -v go >/dev/null; then
+    timeout 900 go install helm.sh/helm/v3/cmd/helm@v3.22.0 \
+      || echo "helm could not be built here: the chart is then checked from its templates only"
+  fi
 fi
 
 # npm writes node_modules/.package-lock.json on every install: when it is newer than the lock file,
