@@ -1,7 +1,8 @@
 // Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
 // reporting phases, conditions and container states into the store; deletion with a grace period.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../store/object-store.ts';
@@ -39,11 +40,14 @@ export class Kubelet {
   #store: ObjectStore;
   #options: KubeletOptions;
   #pods = new Map<string, PodRuntime>();
-  #busybox: BusyboxRoot | undefined;
+  // Built in the background from the start, so that the first busybox pod does not pay for it.
+  #busybox: Promise<BusyboxRoot>;
 
   constructor(store: ObjectStore, options: KubeletOptions) {
     this.#store = store;
     this.#options = options;
+    this.#busybox = ensureBusyboxRoot(options.dataDir);
+    this.#busybox.catch(() => {});
   }
 
   #key(namespace: string, name: string): string {
@@ -53,8 +57,6 @@ export class Kubelet {
   #runtime(namespace: string, name: string): PodRuntime | undefined {
     return this.#pods.get(this.#key(namespace, name));
   }
-
-  #busyboxRoot = (): BusyboxRoot => (this.#busybox ??= ensureBusyboxRoot(this.#options.dataDir));
 
   #update(rt: PodRuntime, mutate: (pod: KubeObject) => void): KubeObject | undefined {
     if (!this.#pods.has(this.#key(rt.namespace, rt.name))) return undefined;
@@ -140,10 +142,11 @@ export class Kubelet {
     });
     if (!image) return false;
     try {
+      const busybox = image.kind === 'busybox' ? await this.#busybox : undefined;
       const pod = this.#store.get('pods', rt.namespace, rt.name);
       rt.launches.set(
         container.name,
-        prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, this.#busyboxRoot),
+        prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, () => busybox!),
       );
       return true;
     } catch (error) {
@@ -308,7 +311,8 @@ export class Kubelet {
     }
     this.#pods.delete(this.#key(namespace, name));
     const removed = this.#store.remove('pods', namespace, name);
-    if (rt) rmSync(rt.dir, { recursive: true, force: true });
+    // The directory carries the pod's uid, so nothing waits on its removal.
+    if (rt) rm(rt.dir, { recursive: true, force: true }).catch(() => {});
     return removed;
   }
 
@@ -324,5 +328,6 @@ export class Kubelet {
       killAll(rt);
     }
     await Promise.all(closing);
+    await this.#busybox.catch(() => {});
   }
 }
