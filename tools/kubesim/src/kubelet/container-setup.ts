@@ -1,5 +1,5 @@
 // Turns a container of a pod into what bwrap needs: sandbox arguments, environment and command.
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KubeObject } from '../store/types.ts';
 import type { BusyboxRoot } from './busybox-root.ts';
@@ -67,19 +67,19 @@ export function containerRootDir(podDir: string, containerName: string): string 
   return join(podDir, 'containers', containerName, 'root');
 }
 
-export function prepareContainer(
+export async function prepareContainer(
   dataDir: string,
   podDir: string,
   pod: KubeObject,
   container: Container,
   spec: ImageSpec,
   busybox: () => BusyboxRoot,
-): ContainerLaunch {
+): Promise<ContainerLaunch> {
   const podSpec = pod.spec as PodSpec;
   const containerRoot = containerRootDir(podDir, container.name);
   for (const dir of ['tmp', 'root', 'etc'])
-    mkdirSync(join(containerRoot, dir), { recursive: true });
-  chmodSync(join(containerRoot, 'tmp'), 0o1777);
+    await mkdir(join(containerRoot, dir), { recursive: true });
+  await chmod(join(containerRoot, 'tmp'), 0o1777);
 
   const root =
     spec.kind === 'busybox'
@@ -88,10 +88,10 @@ export function prepareContainer(
           kind: 'host' as const,
           ...(spec.kind === 'host' && spec.resourceDir ? { resourceDir: spec.resourceDir } : {}),
         };
-  const args = sandboxArgs({
+  const args = await sandboxArgs({
     containerRoot,
     root,
-    mounts: containerMounts(dataDir, podDir, podSpec.volumes ?? [], container),
+    mounts: await containerMounts(dataDir, podDir, podSpec.volumes ?? [], container),
     ...(container.workingDir ? { workingDir: container.workingDir } : {}),
     hostname: pod.metadata.name,
   });

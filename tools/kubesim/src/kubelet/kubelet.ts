@@ -1,8 +1,7 @@
 // Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
 // reporting phases, conditions and container states into the store; deletion with a grace period.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../store/object-store.ts';
@@ -105,7 +104,7 @@ export class Kubelet {
       message: `Successfully assigned ${rt.namespace}/${rt.name} to kubesim`,
       component: 'default-scheduler',
     });
-    mkdirSync(rt.dir, { recursive: true });
+    await mkdir(rt.dir, { recursive: true });
 
     for (const container of initContainers) {
       if (!(await this.#prepare(rt, 'init', container))) return;
@@ -146,8 +145,20 @@ export class Kubelet {
       const pod = this.#store.get('pods', rt.namespace, rt.name);
       rt.launches.set(
         container.name,
-        prepareContainer(this.#options.dataDir, rt.dir, pod, container, image, () => busybox!),
+        await prepareContainer(
+          this.#options.dataDir,
+          rt.dir,
+          pod,
+          container,
+          image,
+          () => busybox!,
+        ),
       );
+      // Deleted while its directories were made: nothing may start, and they go again.
+      if (rt.isStopping) {
+        await rm(rt.dir, { recursive: true, force: true }).catch(() => {});
+        return false;
+      }
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

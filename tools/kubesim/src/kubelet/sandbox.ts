@@ -1,5 +1,5 @@
 // bwrap command lines: one mount namespace per container (and per exec) with the pod's volumes.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { access, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BusyboxRoot } from './busybox-root.ts';
 
@@ -44,16 +44,32 @@ function isUnder(path: string, dir: string): boolean {
 // on the host, so that bwrap creates mount points in the container root instead of on the host.
 // Host symlinks are recreated in the container root itself (not with bwrap --symlink, which
 // fails when an earlier sandbox of the same container already made them).
-function hostBinds(dir: string, targets: string[], containerRoot: string, args: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function hostBinds(
+  dir: string,
+  targets: string[],
+  containerRoot: string,
+  args: string[],
+): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (dir === '/' && privateTopLevel.has(entry.name)) continue;
     if (entry.isSymbolicLink()) {
-      copySymlink(path, join(containerRoot, path));
+      await copySymlink(path, join(containerRoot, path));
     } else if (entry.isDirectory()) {
-      if (targets.some((t) => isUnder(t, path) && !existsSync(t))) {
-        mkdirSync(join(containerRoot, path), { recursive: true });
-        hostBinds(path, targets, containerRoot, args);
+      let isMissingTarget = false;
+      for (const target of targets) {
+        if (isUnder(target, path) && !(await exists(target))) isMissingTarget = true;
+      }
+      if (isMissingTarget) {
+        await mkdir(join(containerRoot, path), { recursive: true });
+        await hostBinds(path, targets, containerRoot, args);
       } else {
         args.push('--ro-bind', path, path);
       }
@@ -63,16 +79,16 @@ function hostBinds(dir: string, targets: string[], containerRoot: string, args: 
   }
 }
 
-function copySymlink(source: string, copy: string): void {
+async function copySymlink(source: string, copy: string): Promise<void> {
   try {
-    lstatSync(copy);
+    await lstat(copy);
     return;
   } catch {
-    symlinkSync(readlinkSync(source), copy);
+    await symlink(await readlink(source), copy);
   }
 }
 
-export function sandboxArgs(spec: SandboxSpec): string[] {
+export async function sandboxArgs(spec: SandboxSpec): Promise<string[]> {
   const args = ['--die-with-parent', '--unshare-pid', '--unshare-uts', '--unshare-ipc'];
   args.push('--hostname', spec.hostname, '--bind', spec.containerRoot, '/');
 
@@ -81,7 +97,7 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
   if (spec.root.kind === 'host' && spec.root.resourceDir) targets.push('/opt/resource');
 
   if (spec.root.kind === 'host') {
-    hostBinds('/', targets, spec.containerRoot, args);
+    await hostBinds('/', targets, spec.containerRoot, args);
     args.push('--ro-bind', '/sys', '/sys');
     for (const path of installationPaths) args.push('--ro-bind', path, path);
     if (spec.root.resourceDir) args.push('--ro-bind', spec.root.resourceDir, '/opt/resource');

@@ -1,5 +1,5 @@
 // Host directories behind a pod's volumes: emptyDir per pod, claims shared under dataDir/claims.
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import type { Container, Volume } from './pod-types.ts';
 import type { Mount } from './sandbox.ts';
@@ -14,13 +14,14 @@ export function volumeDir(dataDir: string, podDir: string, volume: Volume): stri
   return join(podDir, 'volumes', volume.name);
 }
 
-export function containerMounts(
+export async function containerMounts(
   dataDir: string,
   podDir: string,
   volumes: Volume[],
   container: Container,
-): Mount[] {
-  return (container.volumeMounts ?? []).map((mount) => {
+): Promise<Mount[]> {
+  const mounts: Mount[] = [];
+  for (const mount of container.volumeMounts ?? []) {
     const volume = volumes.find((v) => v.name === mount.name);
     if (!volume) throw new VolumeError(`volume "${mount.name}" not found`);
     const subPath = normalize(mount.subPath ?? '.');
@@ -28,8 +29,9 @@ export function containerMounts(
       throw new VolumeError(`subPath "${mount.subPath}" must be a relative path inside the volume`);
     }
     const source = join(volumeDir(dataDir, podDir, volume), subPath);
-    mkdirSync(source, { recursive: true });
+    await mkdir(source, { recursive: true });
     const readOnly = Boolean(mount.readOnly || volume.persistentVolumeClaim?.readOnly);
-    return { source, target: normalize(mount.mountPath), readOnly };
-  });
+    mounts.push({ source, target: normalize(mount.mountPath), readOnly });
+  }
+  return mounts;
 }
