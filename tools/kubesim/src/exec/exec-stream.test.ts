@@ -13,8 +13,14 @@ interface RawExec {
 
 // A client that takes one frame per event-loop turn, with its socket paused in between, so that
 // kubesim's output outruns it.
-function slowExec(cluster: TestCluster, pod: string, command: string[]): Promise<RawExec> {
+function slowExec(
+  cluster: TestCluster,
+  pod: string,
+  command: string[],
+  stdin?: Buffer,
+): Promise<RawExec> {
   const query = new URLSearchParams({ container: 'main', stdout: 'true', stderr: 'true' });
+  if (stdin) query.set('stdin', 'true');
   for (const part of command) query.append('command', part);
   const url = `${cluster.sim.url.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/${pod}/exec?${query}`;
   const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
@@ -34,6 +40,13 @@ function slowExec(cluster: TestCluster, pod: string, command: string[]): Promise
         result.status = JSON.parse(data.subarray(1).toString('utf8')) as { status?: string };
         result.statusAfterOutput = result.stderr.includes('written');
       }
+    });
+    ws.on('open', () => {
+      if (!stdin) return;
+      for (let at = 0; at < stdin.length; at += 64 * 1024) {
+        ws.send(Buffer.concat([Buffer.from([0]), stdin.subarray(at, at + 64 * 1024)]));
+      }
+      ws.send(Buffer.from([255, 0]));
     });
     ws.on('close', () => {
       clearTimeout(timer);
@@ -74,5 +87,19 @@ describe('exec output streaming', () => {
     assert.equal(streamed.stderr, 'written\n');
     assert.equal(streamed.status.status, 'Success');
     assert.ok(streamed.statusAfterOutput);
+  });
+
+  it('delivers a large stdin completely to a command that starts reading late', async () => {
+    const input = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < input.length; i += 4) input.writeUInt32LE(i, i);
+    const result = await slowExec(
+      cluster,
+      'streamer',
+      ['sh', '-c', 'sleep 0.3; sha256sum; echo written >&2'],
+      input,
+    );
+    const expected = createHash('sha256').update(input).digest('hex');
+    assert.equal(Buffer.concat(result.stdout).toString('utf8').split(' ')[0], expected);
+    assert.equal(result.status.status, 'Success');
   });
 });
