@@ -29,6 +29,24 @@ describe('pod-executor against kubesim', () => {
     assert.equal(final.kind === 'exited' && final.exitStatus, 0);
   });
 
+  it('errors a step whose executable does not exist, and fails one that exits 127 itself', async () => {
+    const missing = testStepJob({ run: { path: 'no-such-command', args: [], env: {} } });
+    const missingOutcome = collectStep(harness.bus, missing);
+    await harness.bus.publishStepJob(missing);
+    const { final } = await missingOutcome;
+    assert.equal(final.kind, 'errored');
+    assert.match(
+      final.kind === 'errored' ? final.message : '',
+      /"no-such-command": executable file not found/,
+    );
+
+    const exits = testStepJob({ run: { path: 'sh', args: ['-c', 'exit 127'], env: {} } });
+    const exitsOutcome = collectStep(harness.bus, exits);
+    await harness.bus.publishStepJob(exits);
+    const exited = (await exitsOutcome).final;
+    assert.equal(exited.kind === 'exited' && exited.exitStatus, 127);
+  });
+
   it('keeps stdout and stderr apart, with carriage returns, a 200 KB line and no final newline', async () => {
     const script = [
       'echo start',

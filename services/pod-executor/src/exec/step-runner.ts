@@ -15,6 +15,7 @@ import { podState } from '../pods/pod-state.ts';
 import { findPodByHandle, startPod } from '../pods/startup.ts';
 import { resolveStepPath } from '../pods/volumes.ts';
 import type { PodExecutorSettings } from '../settings.ts';
+import { isExecutableMissing } from './executable-check.ts';
 import { followOutput } from './follow-output.ts';
 import { OutputPublisher } from './output-publisher.ts';
 import { runExec } from './run-exec.ts';
@@ -144,6 +145,17 @@ async function runStepInPod(
     return;
   }
   logger.info({ exit_status: exitStatus }, 'step-exited');
+  // As in Concourse, a command that cannot be found is an error of the step, not its failure.
+  if (
+    exitStatus === 127 &&
+    (await isExecutableMissing(client, job.podName, job.run.path, runDir(job)))
+  ) {
+    await publish(deps, job, {
+      kind: 'errored',
+      message: `exec: "${job.run.path}": executable file not found in $PATH`,
+    });
+    return;
+  }
   const archived = deps.settings.artifactStoreClaim !== null && job.outputs.length > 0;
   if (archived) await archiveOutputsToClaim(client, job, logger);
   await publish(deps, job, {
@@ -154,11 +166,15 @@ async function runStepInPod(
   });
 }
 
+function runDir(job: StepJob): string {
+  return job.run.dir ? resolveStepPath(job.workingDir, job.run.dir) : job.workingDir;
+}
+
 // Starts the command under the supervisor. Its exec lasts as long as the command; the output and
 // the status come from the files, so this exec breaking changes nothing.
 function startSupervisor(deps: StepDeps, job: StepJob, logger: Logger): void {
   const stdin = Buffer.from(job.stdin ?? '', 'utf8');
-  const dir = job.run.dir ? resolveStepPath(job.workingDir, job.run.dir) : job.workingDir;
+  const dir = runDir(job);
   const command = startCommand({
     dir,
     stdinBytes: stdin.length,

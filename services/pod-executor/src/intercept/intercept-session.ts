@@ -5,6 +5,7 @@ import type { Logger } from '@jetbridge/telemetry';
 import { ExecFailedError } from '../kube/errors.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
+import { isExecutableMissing } from '../exec/executable-check.ts';
 
 // `env` applies the session's environment and reports a missing executable with 127.
 function interceptCommand(process: InterceptOpen['process']): string[] {
@@ -18,29 +19,6 @@ function interceptCommand(process: InterceptOpen['process']): string[] {
     process.path,
     ...process.args,
   ];
-}
-
-/**
- * `env` exits 127 both when the executable is missing and when the process itself exits 127; a
- * second exec tells them apart, and runs only in that case.
- */
-async function isExecutableMissing(client: KubeClient, req: InterceptOpen): Promise<boolean> {
-  try {
-    const check = await client.exec(req.podName, {
-      container: mainContainer,
-      command: [
-        'sh',
-        '-c',
-        'cd "$1" 2>/dev/null; command -v "$0" >/dev/null 2>&1',
-        req.process.path,
-        req.process.dir ?? '.',
-      ],
-      stdin: false,
-    });
-    return (await check.exitCode) !== 0;
-  } catch {
-    return true;
-  }
 }
 
 export function serveInterceptSessions(bus: Bus, client: KubeClient, logger: Logger): Stoppable {
@@ -83,7 +61,11 @@ async function openSession(
     .then(
       async (code) => {
         const wrapped = req.process.env.length > 0 || Boolean(req.process.dir);
-        if (wrapped && code === 127 && (await isExecutableMissing(client, req))) {
+        if (
+          wrapped &&
+          code === 127 &&
+          (await isExecutableMissing(client, req.podName, req.process.path, req.process.dir ?? '.'))
+        ) {
           send({
             v: 1,
             executableNotFound: true,

@@ -1,0 +1,22 @@
+// A process that exits 127 either was not found or exited 127 itself; a second exec in the pod
+// tells the two apart, and runs only in that case.
+import type { KubeClient } from '../kube/kube-client.ts';
+import { mainContainer } from '../pods/pod-spec.ts';
+
+export async function isExecutableMissing(
+  client: KubeClient,
+  podName: string,
+  path: string,
+  dir: string,
+): Promise<boolean> {
+  try {
+    const check = await client.exec(podName, {
+      container: mainContainer,
+      command: ['sh', '-c', 'cd "$1" 2>/dev/null; command -v "$0" >/dev/null 2>&1', path, dir],
+      stdin: false,
+    });
+    return (await check.exitCode) !== 0;
+  } catch {
+    return true;
+  }
+}
