@@ -51,7 +51,7 @@ describe('the web server', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
   });
 
-  it('bridges a hijack websocket to an intercept session and closes after the exit status', async () => {
+  it('bridges a hijack websocket to an intercept session, ignoring junk messages, and closes after the exit status', async () => {
     await setPipeline(api, '/api/v1/teams/main/pipelines/ci');
     await api.pool.query(
       `INSERT INTO containers (handle, pod_name, team_id, type, state, worker_name, user_name)
@@ -89,6 +89,8 @@ describe('the web server', () => {
     ws.send(JSON.stringify({ path: 'sh', args: ['-c', 'cat'], env: ['TERM=xterm'], dir: '/tmp' }));
     const deadline = Date.now() + 5000;
     while (opened.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    // Messages that are JSON but not input objects are ignored, never fatal to the server.
+    for (const junk of ['null', '42', '[]', '"text"']) ws.send(junk);
     ws.send(JSON.stringify({ stdin: Buffer.from('hi').toString('base64') }));
     await closed;
     await executor.stop();

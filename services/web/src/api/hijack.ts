@@ -89,6 +89,8 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
       void open(message as ProcessSpec);
       return;
     }
+    // Anything but an object (null, a number, a list) carries no input: ignore it.
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return;
     const input = message as HijackInput;
     const size = input.tty?.window_size;
     const forward =
