@@ -35,9 +35,14 @@ export async function appendBuildEvents(
   await client.query(
     `INSERT INTO build_events (build_id, event_id, type, version, data)
      SELECT $1, $2 + ord - 1, e.type, e.version, e.data
-     FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type text, version text, data jsonb))
-       WITH ORDINALITY AS e(type, version, data, ord)`,
-    [buildId, first, JSON.stringify(events)],
+     FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(type, version, data, ord)`,
+    [
+      buildId,
+      first,
+      events.map((e) => e.type),
+      events.map((e) => e.version),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
   );
   await client.query('SELECT pg_notify($1, $2)', [channels.buildEvents, String(buildId)]);
   return first;

@@ -82,6 +82,19 @@ describe('the build store', () => {
     assert.equal(count.event_count, 21);
   });
 
+  it('stores output with NUL bytes and other control characters exactly', async () => {
+    const plan = { id: '1', do: [] };
+    const build = await inTransaction(pool, (c) => createOneOffBuild(c, { teamId, plan }));
+    const payload = 'x\u0000y\u0001\r\n\u001b[31mred';
+    await inTransaction(pool, (c) =>
+      appendBuildEvents(c, build.id, [logEvent({ id: 'a', source: 'stdout' }, payload)]),
+    );
+    await inTransaction(pool, (c) => finishBuild(c, build.id, 'succeeded'));
+    const stored = await events(build.id);
+    assert.equal(stored[1].data.payload, payload);
+    assert.equal(stored.at(-1).data.status, 'succeeded');
+  });
+
   it('starts a pending build once and finishes it with the final status as the last event', async () => {
     const created = await pool.query(
       `INSERT INTO builds (team_id, name, plan) VALUES ($1, '1', '{"id":"1"}') RETURNING id`,

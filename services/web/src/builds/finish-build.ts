@@ -23,7 +23,7 @@ export async function finishBuild(
        RETURNING event_count - 1 AS event_id, pipeline_id
      ), e AS (
        INSERT INTO build_events (build_id, event_id, type, version, data)
-       SELECT $1, event_id, $3, $4, $5::jsonb FROM b
+       SELECT $1, event_id, $3, $4, $5::json FROM b
      )
      SELECT pipeline_id FROM b`,
     [buildId, status, event.type, event.version, JSON.stringify(event.data)],
