@@ -53,7 +53,8 @@ export async function getBuildPlan(req: ApiRequest): Promise<Response> {
 
 /**
  * PUT /api/v1/builds/:id/abort marks the build aborted for the engine or scheduler to finish;
- * with `?force` a pending or started build is finished as aborted at once.
+ * with `?force` a pending or started build is finished as aborted at once and its running steps
+ * are told to stop.
  */
 export async function abortBuild(req: ApiRequest): Promise<Response> {
   const build = req.build!;
@@ -63,6 +64,8 @@ export async function abortBuild(req: ApiRequest): Promise<Response> {
     if (force) await finishBuild(db, build.id, 'aborted');
   });
   req.log.info({ build_id: build.id, force }, 'build-aborted');
+  // A forced abort finishes the build without its engine: stop its steps directly.
+  if (force) await req.ctx.bus.publishAbort({ v: 1, buildId: build.id, reason: 'aborted' });
   await req.ctx.wakeups.notify(channels.builds, String(build.id));
   return empty(204);
 }

@@ -95,7 +95,13 @@ describe('jobs and builds', () => {
     ]);
     assert.deepEqual(row.rows[0], { aborted: true, status: 'pending' });
 
+    const aborts: unknown[] = [];
+    const listening = api.ctx.bus.subscribeAborts((msg) => aborts.push(msg));
     await api.request(`/api/v1/builds/${build.id}/abort?force`, { method: 'PUT', as: 'admin' });
+    const deadline = Date.now() + 5000;
+    while (aborts.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    await listening.stop();
+    assert.deepEqual(aborts, [{ v: 1, buildId: build.id, reason: 'aborted' }]);
     const got = (await (
       await api.request(`/api/v1/builds/${build.id}`, { as: 'admin' })
     ).json()) as {
