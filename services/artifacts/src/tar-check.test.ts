@@ -64,6 +64,13 @@ describe('tar check', () => {
     ],
     ['a hard link to an absolute path', [{ name: 'h', type: 'link', linkname: '/etc/passwd' }]],
     ['a hard link leaving the root', [{ name: 'h', type: 'link', linkname: '../x' }]],
+    [
+      'a hard link whose target goes through a symlink of the archive',
+      [
+        { name: 'x', type: 'symlink', linkname: '/etc' },
+        { name: 'y', type: 'link', linkname: 'x/hostname' },
+      ],
+    ],
     ['a device file', [{ name: 'dev', type: 'character-device', devmajor: 1, devminor: 3 }]],
   ];
   for (const [what, entries] of hostile) {

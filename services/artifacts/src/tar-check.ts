@@ -32,21 +32,29 @@ class MemberRules {
       throw new UnsafeArtifactError(`${type} entries are not allowed in artifacts: ${header.name}`);
     }
     const path = memberPath(header.name);
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const parent = parts.slice(0, i).join('/');
-      if (this.#symlinks.has(parent)) {
-        throw new UnsafeArtifactError(`path goes through the symlink ${parent}: ${header.name}`);
-      }
+    const parent = this.#symlinkOnTheWay(path, false);
+    if (parent) {
+      throw new UnsafeArtifactError(`path goes through the symlink ${parent}: ${header.name}`);
     }
     if (type === 'link') {
       const target = memberPath(header.linkname ?? '');
-      if (target === '' || this.#symlinks.has(target)) {
+      if (target === '' || this.#symlinkOnTheWay(target, true)) {
         throw new UnsafeArtifactError(`hard link points out of the archive: ${header.name}`);
       }
     }
     if (type === 'symlink') this.#symlinks.add(path);
     else this.#symlinks.delete(path);
+  }
+
+  /** The first symlink member among the path's parents (and the path itself, when asked). */
+  #symlinkOnTheWay(path: string, includeSelf: boolean): string | null {
+    const parts = path.split('/');
+    const last = includeSelf ? parts.length : parts.length - 1;
+    for (let i = 1; i <= last; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      if (this.#symlinks.has(prefix)) return prefix;
+    }
+    return null;
   }
 }
 
