@@ -9,6 +9,7 @@ import { BadRequestError, NotFoundError, PayloadTooLargeError } from '@jetbridge
 import { artifactLocate } from '@jetbridge/bus';
 import { json, text } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
+import { idParam } from './ids.ts';
 
 class ArtifactTooLargeError extends PayloadTooLargeError {
   constructor(limitBytes: number) {
@@ -104,13 +105,14 @@ export async function createArtifact(req: ApiRequest): Promise<Response> {
 }
 
 export async function getArtifact(req: ApiRequest): Promise<Response> {
-  const id = Number(req.params.artifact_id);
-  const found = Number.isSafeInteger(id)
-    ? await req.ctx.pool.query<{ store_key: string }>(
-        'SELECT store_key FROM artifacts WHERE id = $1 AND team_id = $2',
-        [id, req.team!.id],
-      )
-    : { rows: [] };
+  const id = idParam(req.params.artifact_id ?? '', 'artifact id');
+  const found =
+    id !== null
+      ? await req.ctx.pool.query<{ store_key: string }>(
+          'SELECT store_key FROM artifacts WHERE id = $1 AND team_id = $2',
+          [id, req.team!.id],
+        )
+      : { rows: [] };
   const key = found.rows[0]?.store_key;
   if (!key) throw new NotFoundError(`artifact ${req.params.artifact_id} not found`);
 

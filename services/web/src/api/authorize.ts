@@ -1,7 +1,6 @@
 // Enforces a route's auth rule and loads the team, pipeline and build the path names, in the
 // order Concourse answers: 401 before 403 before 404 for team routes, 404 first for pipeline reads.
 import {
-  BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -11,6 +10,7 @@ import { instanceVarsFromQuery } from '@jetbridge/pipeline';
 import { isAuthorizedOn, type Caller } from '../auth/caller.ts';
 import { findBuild, findPipeline, findTeam } from './lookup.ts';
 import type { ApiRequest, Route } from './route-table.ts';
+import { idParam } from './ids.ts';
 
 function denied(caller: Caller): Error {
   return caller.kind === 'user' ? new ForbiddenError() : new UnauthorizedError();
@@ -39,8 +39,8 @@ async function loadTeamAndPipeline(req: ApiRequest, route?: Route): Promise<void
 
 async function loadBuild(req: ApiRequest): Promise<void> {
   const raw = req.params.build_id ?? '';
-  if (!/^\d+$/.test(raw)) throw new BadRequestError(`build id '${raw}' is not a number`);
-  req.build = await findBuild(req.ctx.pool, Number(raw));
+  const id = idParam(raw, 'build id');
+  req.build = id === null ? null : await findBuild(req.ctx.pool, id);
   if (!req.build) throw new NotFoundError(`build ${raw} not found`);
 }
 

@@ -27,3 +27,15 @@ export async function readJson<T>(request: Request, limitBytes = SMALL_BODY_LIMI
     throw new BadRequestError('request body is not valid JSON');
   }
 }
+
+/** A JSON body that must be an object (`null`, a list or a number is a 400, not a crash). */
+export async function readJsonObject<T extends object>(
+  request: Request,
+  limitBytes = SMALL_BODY_LIMIT,
+): Promise<Partial<T>> {
+  const value = await readJson<unknown>(request, limitBytes);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequestError('request body must be a JSON object');
+  }
+  return value as Partial<T>;
+}

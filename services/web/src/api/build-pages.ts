@@ -1,19 +1,12 @@
 // Build lists with Concourse's pagination: newest first, `from`/`to` bounds (ids, or Unix seconds
 // with `timestamps=true`), `limit`, and Link headers to the older (next) and newer (previous) page.
-import { BadRequestError } from '@jetbridge/api-types';
 import { presentBuild } from './present/build.ts';
 import { json } from './respond.ts';
 import { BUILD_SELECT, type BuildRow } from './rows.ts';
 import type { ApiRequest } from './route-table.ts';
+import { boundParam } from './ids.ts';
 
 const DEFAULT_LIMIT = 100;
-
-function intParam(query: URLSearchParams, key: string): number | null {
-  const raw = query.get(key);
-  if (raw === null || raw === '') return null;
-  if (!/^\d+$/.test(raw)) throw new BadRequestError(`query parameter '${key}' must be a number`);
-  return Number(raw);
-}
 
 export interface BuildScope {
   /** SQL condition over `b` with $1.. placeholders. */
@@ -29,9 +22,9 @@ const listedBuilds = 'b.resource_id IS NULL AND b.resource_type_id IS NULL';
 
 export async function listBuildPage(req: ApiRequest, listScope: BuildScope): Promise<Response> {
   const scope = { ...listScope, where: `(${listScope.where}) AND ${listedBuilds}` };
-  const limit = intParam(req.query, 'limit') ?? DEFAULT_LIMIT;
-  const from = intParam(req.query, 'from');
-  const to = intParam(req.query, 'to');
+  const limit = boundParam(req.query.get('limit'), 'limit') ?? DEFAULT_LIMIT;
+  const from = boundParam(req.query.get('from'), 'from');
+  const to = boundParam(req.query.get('to'), 'to');
   const byTime = req.query.get('timestamps') === 'true';
   const key = byTime ? 'extract(epoch FROM coalesce(b.start_time, b.created_at))' : 'b.id';
 

@@ -4,6 +4,7 @@ import { instanceVarsKey } from './canonical-json.ts';
 import { presentContainer, type ContainerRow } from './present/container.ts';
 import { json } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
+import { boundParam } from './ids.ts';
 
 export const CONTAINER_SELECT = `
   SELECT c.handle, c.pod_name, c.worker_name, c.state, c.type, c.step_name, c.attempt,
@@ -17,13 +18,6 @@ export const CONTAINER_SELECT = `
   LEFT JOIN jobs j ON j.id = coalesce(c.job_id, b.job_id)
   LEFT JOIN resources r ON r.id = c.resource_id
   LEFT JOIN resource_types rt ON rt.id = c.resource_type_id`;
-
-function intFilter(query: URLSearchParams, key: string): number | null {
-  const raw = query.get(key);
-  if (raw === null || raw === '') return null;
-  if (!/^\d+$/.test(raw)) throw new BadRequestError(`${key} must be a number`);
-  return Number(raw);
-}
 
 export async function listContainers(req: ApiRequest): Promise<Response> {
   const q = req.query;
@@ -60,7 +54,7 @@ export async function listContainers(req: ApiRequest): Promise<Response> {
     ['pipeline_id', 'p.id'],
     ['job_id', 'j.id'],
   ] as const) {
-    const value = intFilter(q, key);
+    const value = boundParam(q.get(key), key);
     if (value !== null) add(`${column} = ?`, value);
   }
 

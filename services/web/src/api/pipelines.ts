@@ -3,7 +3,7 @@ import { BadRequestError } from '@jetbridge/api-types';
 import { channels } from '@jetbridge/db';
 import { validateIdentifier } from '@jetbridge/pipeline';
 import { isAuthorizedOn } from '../auth/caller.ts';
-import { readJson } from './body.ts';
+import { readJson, readJsonObject } from './body.ts';
 import { checkPipelineNameAddressable } from './pipeline-name.ts';
 import { presentPipeline } from './present/pipeline.ts';
 import { empty, json, text } from './respond.ts';
@@ -89,7 +89,7 @@ export async function archivePipeline(req: ApiRequest): Promise<Response> {
 }
 
 export async function renamePipeline(req: ApiRequest): Promise<Response> {
-  const body = await readJson<{ name?: unknown }>(req.request);
+  const body = await readJsonObject<{ name?: unknown }>(req.request);
   const name = typeof body.name === 'string' ? body.name : '';
   const result = validateIdentifier(name, 'pipeline');
   if (typeof result === 'string') throw new BadRequestError(result);

@@ -5,6 +5,8 @@ import { isAuthorizedOn } from '../auth/caller.ts';
 import { findResource, requestSchedule } from './resources.ts';
 import { empty, json } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
+import { idParam } from './ids.ts';
+import { boundParam } from './ids.ts';
 
 interface VersionRow {
   id: number;
@@ -29,19 +31,12 @@ function parseFilters(query: URLSearchParams): Record<string, string> {
   return filter;
 }
 
-function intParam(query: URLSearchParams, key: string): number | null {
-  const raw = query.get(key);
-  if (raw === null || raw === '') return null;
-  if (!/^\d+$/.test(raw)) throw new BadRequestError(`query parameter '${key}' must be a number`);
-  return Number(raw);
-}
-
 /** Newest first by check order; `from`/`to` are version ids, as in Concourse's pages. */
 export async function listResourceVersions(req: ApiRequest): Promise<Response> {
   const resource = await findResource(req);
-  const limit = intParam(req.query, 'limit') ?? 100;
-  const from = intParam(req.query, 'from');
-  const to = intParam(req.query, 'to');
+  const limit = boundParam(req.query.get('limit'), 'limit') ?? 100;
+  const from = boundParam(req.query.get('from'), 'from');
+  const to = boundParam(req.query.get('to'), 'to');
   const params: unknown[] = [resource.id, JSON.stringify(parseFilters(req.query))];
   const conditions = ['v.resource_id = $1', 'v.version @> $2::jsonb'];
   conditions.push('v.config_hash = (SELECT config_hash FROM resources WHERE id = $1)');
@@ -68,11 +63,14 @@ export async function listResourceVersions(req: ApiRequest): Promise<Response> {
 async function findVersion(req: ApiRequest): Promise<{ resourceId: number; row: VersionRow }> {
   const resource = await findResource(req);
   const raw = req.params.resource_config_version_id ?? '';
-  if (!/^\d+$/.test(raw)) throw new BadRequestError(`version id '${raw}' is not a number`);
-  const found = await req.ctx.pool.query<VersionRow>(
-    'SELECT id, version, metadata, enabled FROM resource_versions WHERE id = $1 AND resource_id = $2',
-    [Number(raw), resource.id],
-  );
+  const id = idParam(raw, 'version id');
+  const found =
+    id === null
+      ? { rows: [] }
+      : await req.ctx.pool.query<VersionRow>(
+          'SELECT id, version, metadata, enabled FROM resource_versions WHERE id = $1 AND resource_id = $2',
+          [id, resource.id],
+        );
   const row = found.rows[0];
   if (!row) throw new NotFoundError(`resource version ${raw} not found`);
   return { resourceId: resource.id, row };

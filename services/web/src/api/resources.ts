@@ -1,7 +1,7 @@
 // Resource routes: list, get, pin/unpin, pin comment, and check requests for the checker.
 import { NotFoundError } from '@jetbridge/api-types';
 import { channels, inTransaction } from '@jetbridge/db';
-import { readJson } from './body.ts';
+import { readJsonObject } from './body.ts';
 import { findBuild } from './lookup.ts';
 import { presentBuild } from './present/build.ts';
 import { presentResource, type ResourceRow } from './present/resource.ts';
@@ -49,7 +49,7 @@ export async function unpinResource(req: ApiRequest): Promise<Response> {
 
 export async function setPinComment(req: ApiRequest): Promise<Response> {
   const resource = await findResource(req);
-  const body = await readJson<{ pin_comment?: unknown }>(req.request);
+  const body = await readJsonObject<{ pin_comment?: unknown }>(req.request);
   await req.ctx.pool.query('UPDATE resources SET pin_comment = $2 WHERE id = $1', [
     resource.id,
     typeof body.pin_comment === 'string' ? body.pin_comment : null,
@@ -77,7 +77,7 @@ async function createCheckBuild(
   req: ApiRequest,
   target: { column: 'resource_id' | 'resource_type_id'; id: number; name: string; type: string },
 ): Promise<Response> {
-  const body = await readJson<CheckRequest>(req.request).catch(() => ({}) as CheckRequest);
+  const body = await readJsonObject<CheckRequest>(req.request).catch(() => ({}) as CheckRequest);
   const createdBy = req.caller.kind === 'user' ? req.caller.displayId : null;
   const buildId = await inTransaction(req.ctx.pool, async (db) => {
     const inserted = await db.query<{ id: number }>(

@@ -3,7 +3,7 @@ import { BadRequestError, ForbiddenError } from '@jetbridge/api-types';
 import type { TeamAuth } from '@jetbridge/api-types';
 import { validateIdentifier } from '@jetbridge/pipeline';
 import { roleRank } from '../auth/roles.ts';
-import { readJson } from './body.ts';
+import { readJsonObject } from './body.ts';
 import { json } from './respond.ts';
 import type { TeamRow } from './rows.ts';
 import type { ApiRequest } from './route-table.ts';
@@ -28,7 +28,7 @@ function validAuth(auth: unknown): TeamAuth {
 }
 
 export async function setTeam(req: ApiRequest): Promise<Response> {
-  const body = await readJson<{ auth?: unknown }>(req.request);
+  const body = await readJsonObject<{ auth?: unknown }>(req.request);
   const auth = validAuth(body.auth);
   const name = req.params.team_name!;
   const warning = validateIdentifier(name, 'team');

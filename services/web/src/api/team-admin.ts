@@ -2,14 +2,14 @@
 // removes its pipelines, builds and containers with it (the schema cascades from teams).
 import { BadRequestError, ConflictError, ForbiddenError } from '@jetbridge/api-types';
 import { validateIdentifier } from '@jetbridge/pipeline';
-import { readJson } from './body.ts';
+import { readJsonObject } from './body.ts';
 import { empty, json } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
 export async function renameTeam(req: ApiRequest): Promise<Response> {
-  const body = await readJson<{ name?: unknown }>(req.request);
+  const body = await readJsonObject<{ name?: unknown }>(req.request);
   const name = typeof body.name === 'string' ? body.name : '';
   const warning = validateIdentifier(name, 'team');
   if (typeof warning === 'string') throw new BadRequestError(warning);

@@ -1,6 +1,6 @@
 // The wall message shown to every user, and the server's log level.
 import { BadRequestError } from '@jetbridge/api-types';
-import { readBody, readJson } from './body.ts';
+import { readBody, readJsonObject } from './body.ts';
 import { empty, json, text } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
 
@@ -18,7 +18,7 @@ export async function getWall(req: ApiRequest): Promise<Response> {
 }
 
 export async function setWall(req: ApiRequest): Promise<Response> {
-  const body = await readJson<{ message?: unknown; TTL?: unknown }>(req.request);
+  const body = await readJsonObject<{ message?: unknown; TTL?: unknown }>(req.request);
   const message = typeof body.message === 'string' ? body.message : '';
   const ttlMs = typeof body.TTL === 'number' && body.TTL > 0 ? body.TTL / NANOS_PER_MS : null;
   await req.ctx.pool.query(

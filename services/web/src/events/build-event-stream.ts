@@ -22,7 +22,8 @@ export function firstEventId(lastEventId: string | null): number {
   const value = (lastEventId ?? '').trim();
   if (value === '') return 0;
   if (!/^\d+$/.test(value)) throw new BadRequestError(`Last-Event-ID '${value}' is not a number`);
-  return Number(value) + 1;
+  // Event ids are Postgres integers: past their range there is nothing left to send.
+  return Math.min(Number(value) + 1, 2_147_483_647);
 }
 
 export function streamBuildEvents(
