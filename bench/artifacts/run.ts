@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       streamPodInput(
         client,
         { podName: producer, path: '/data/tree' },
-        { podName: consumer, path: '/work/streamed' },
+        { podName: consumer, path: '/data/streamed' },
       ),
     );
     const claimed = await median(
@@ -203,10 +203,10 @@ async function main(): Promise<void> {
           'extract',
           '/artifacts',
           'bench',
-          '/work/claimed',
+          '/data/claimed',
         ]);
       },
-      () => execOk(client, consumer, ['rm', '-rf', '/work/claimed']),
+      () => execOk(client, consumer, ['rm', '-rf', '/data/claimed']),
     );
     await execOk(client, consumer, [
       'sh',

@@ -1,12 +1,11 @@
 // Walks a build plan with Concourse's semantics: do, in_parallel, try, retry, timeout, across and
 // the hooks. Leaves run through run-leaf; this file only decides what runs next and what the
 // outcome of each composite step is.
-import type { HookPlan, Plan } from '@jetbridge/pipeline';
+import { parseGoDuration, type HookPlan, type Plan } from '@jetbridge/pipeline';
 import { inTransaction } from '@jetbridge/db';
 import { appendBuildEvents, errorEvent } from '../../builds/index.ts';
 import { runAcross } from './across.ts';
 import { Cancellation } from './cancellation.ts';
-import { durationMs } from './go-duration.ts';
 import { isLeaf, leafTimeout, runLeaf } from './run-leaf.ts';
 import { runLimited } from './run-limited.ts';
 import { isOk, type Outcome } from './outcome.ts';
@@ -128,7 +127,7 @@ async function runTimeout(
   body: (scope: Scope) => Promise<Outcome>,
   originId: string,
 ): Promise<Outcome> {
-  const ms = durationMs(duration);
+  const ms = parseGoDuration(duration.trim());
   if (ms === null) throw new Error(`invalid timeout ${duration} in ${timeoutId}`);
   const stored = await loadStep(run.ctx.pool, run.build.id, timeoutId);
   let deadline = stored?.result.deadline;
