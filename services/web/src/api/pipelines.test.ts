@@ -87,6 +87,33 @@ describe('pipelines, teams and workers', () => {
     assert.equal((await api.request(`${T}/pipelines/c`, { as: 'admin' })).status, 404);
   });
 
+  it('stops the running builds of a deleted pipeline, and their event streams say so', async () => {
+    await setPipeline(api, `${T}/pipelines/doomed`);
+    const trigger = await api.request(`${T}/pipelines/doomed/jobs/unit/builds`, {
+      method: 'POST',
+      as: 'admin',
+    });
+    const build = (await trigger.json()) as { id: number };
+    const stream = await api.request(`/api/v1/builds/${build.id}/events`, { as: 'admin' });
+    const aborts: unknown[] = [];
+    const listening = api.ctx.bus.subscribeAborts((msg) => aborts.push(msg));
+    const res = await api.request(`${T}/pipelines/doomed`, { method: 'DELETE', as: 'admin' });
+    assert.equal(res.status, 204);
+
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('event: end')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    await listening.stop();
+    assert.match(text, /deleted with its pipeline/);
+    assert.match(text, /"status":"aborted"/);
+    assert.deepEqual(aborts, [{ v: 1, buildId: build.id, reason: 'aborted' }]);
+  });
+
   it('lists only the teams the caller has a role on', async () => {
     const forVic = (await (await api.request('/api/v1/teams', { as: 'vic' })).json()) as Array<{
       name: string;

@@ -35,8 +35,16 @@ export async function getPipeline(req: ApiRequest): Promise<Response> {
 }
 
 export async function deletePipeline(req: ApiRequest): Promise<Response> {
+  const running = await req.ctx.pool.query<{ id: number }>(
+    `DELETE FROM builds WHERE pipeline_id = $1 AND status IN ('pending', 'started') RETURNING id`,
+    [req.pipeline!.id],
+  );
   await req.ctx.pool.query('DELETE FROM pipelines WHERE id = $1', [req.pipeline!.id]);
-  req.log.info({ pipeline_id: req.pipeline!.id }, 'pipeline-deleted');
+  // The pipeline's running builds went with it: their steps must not run on unobserved.
+  for (const { id } of running.rows) {
+    await req.ctx.bus.publishAbort({ v: 1, buildId: id, reason: 'aborted' });
+  }
+  req.log.info({ pipeline_id: req.pipeline!.id, aborted: running.rowCount }, 'pipeline-deleted');
   return empty(204);
 }
 

@@ -88,12 +88,16 @@ export function streamBuildEvents(
           'SELECT status FROM builds WHERE id = $1',
           [buildId],
         );
-        if (TERMINAL.has(status.rows[0]?.status ?? 'aborted')) {
+        const row = status.rows[0];
+        if (!row || TERMINAL.has(row.status)) {
           // The final status event commits with the status, so one more read sees everything.
           let sent: number;
           do {
             sent = send(await readEvents(cursor));
           } while (sent > 0);
+          // A build deleted with its pipeline or team while it ran has no final status: say so,
+          // so fly reports it instead of ending as if the build had succeeded.
+          if (!row) send(deletedBuildEvents(cursor));
           controller.enqueue(encoder.encode(endFrame(cursor)));
           await waitForWakeupUntilClosed();
           break;
@@ -114,4 +118,17 @@ export function streamBuildEvents(
   }
 
   return new Response(body, { status: 200, headers: eventStreamHeaders });
+}
+
+function deletedBuildEvents(firstId: number): StoredEvent[] {
+  const time = Math.floor(Date.now() / 1000);
+  return [
+    {
+      event_id: firstId,
+      type: 'error',
+      version: '4.1',
+      data: { message: 'the build was deleted with its pipeline or team', origin: {}, time },
+    },
+    { event_id: firstId + 1, type: 'status', version: '1.0', data: { status: 'aborted', time } },
+  ];
 }
