@@ -2,7 +2,8 @@
 // and `-o` downloads streamed back out gzip-compressed. Nothing is buffered: memory stays flat
 // whatever the artifact's size.
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { request as httpRequest } from 'node:http';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from '@jetbridge/api-types';
@@ -23,13 +24,21 @@ async function storeUrl(req: ApiRequest, key: string): Promise<string> {
   return `${url}/artifacts/${key}`;
 }
 
-async function storeError(response: Response): Promise<{ error: string; limit_bytes?: number }> {
-  const body = await response.text();
+function parseStoreError(body: string): { error: string; limit_bytes?: number } {
   try {
     return JSON.parse(body) as { error: string; limit_bytes?: number };
   } catch {
-    return { error: body || response.statusText };
+    return { error: body || 'no answer' };
   }
+}
+
+async function storeError(response: Response): Promise<{ error: string; limit_bytes?: number }> {
+  return parseStoreError(await response.text());
+}
+
+interface StoreReply {
+  status: number;
+  body: string;
 }
 
 function isZlibError(err: unknown): boolean {
@@ -39,6 +48,32 @@ function isZlibError(err: unknown): boolean {
   );
 }
 
+/**
+ * Streams the upload, inflated, to the artifact store with node streams end to end, so a
+ * fast sender (or a gzip that inflates a small upload into gigabytes) waits for the store instead
+ * of filling memory. The store's answer wins, even when it cuts the upload short (413); a bad gzip
+ * rejects with the zlib error; a lost connection rejects.
+ */
+function putToStore(url: string, upload: Readable, inflate: Transform): Promise<StoreReply> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = httpRequest(url, { method: 'PUT' }, (response) => {
+      answered = true;
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk.slice(0, 4096 - body.length)));
+      response.on('end', () => resolve({ status: response.statusCode ?? 502, body }));
+      response.on('error', reject);
+    });
+    request.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    pipeline(upload, inflate, request).catch((err: unknown) => {
+      if (isZlibError(err)) reject(err);
+    });
+  });
+}
+
 export async function createArtifact(req: ApiRequest): Promise<Response> {
   const body = req.request.body;
   if (!body) throw new BadRequestError('the artifact upload has no body');
@@ -46,23 +81,13 @@ export async function createArtifact(req: ApiRequest): Promise<Response> {
   const url = await storeUrl(req, key);
 
   const gunzip = createGunzip();
-  let readFailure: unknown = null;
-  const reading = pipeline(Readable.fromWeb(body as never), gunzip).catch((err: unknown) => {
-    readFailure = err;
-  });
-  let stored: Response;
+  let stored: StoreReply;
   try {
-    stored = await fetch(url, {
-      method: 'PUT',
-      body: Readable.toWeb(gunzip) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    stored = await putToStore(url, Readable.fromWeb(body as never), gunzip);
   } catch (err) {
-    gunzip.destroy();
-    await reading;
-    if (isZlibError(readFailure)) {
+    if (isZlibError(err)) {
       throw new BadRequestError(
-        `the upload is not a gzip-compressed tar: ${(readFailure as Error).message}`,
+        `the upload is not a gzip-compressed tar: ${(err as Error).message}`,
       );
     }
     req.log.warn({ err, key }, 'artifact-upload-failed');
@@ -71,22 +96,19 @@ export async function createArtifact(req: ApiRequest): Promise<Response> {
       'the artifact store failed during the upload; nothing was stored, retry the upload\n',
     );
   }
-  if (!stored.ok) gunzip.destroy();
-  await reading;
   if (stored.status === 413) {
-    const { limit_bytes } = await storeError(stored);
-    throw new ArtifactTooLargeError(limit_bytes ?? 0);
+    throw new ArtifactTooLargeError(parseStoreError(stored.body).limit_bytes ?? 0);
   }
   if (stored.status === 422 || stored.status === 400) {
     throw new BadRequestError(
-      `the upload is not a usable tar: ${(await storeError(stored)).error}`,
+      `the upload is not a usable tar: ${parseStoreError(stored.body).error}`,
     );
   }
-  if (!stored.ok) {
+  if (stored.status < 200 || stored.status >= 300) {
     req.log.warn({ status: stored.status, key }, 'artifact-upload-failed');
     return text(
       502,
-      `the artifact store refused the upload: ${(await storeError(stored)).error}\n`,
+      `the artifact store refused the upload: ${parseStoreError(stored.body).error}\n`,
     );
   }
 
