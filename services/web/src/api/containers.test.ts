@@ -50,6 +50,25 @@ describe('containers', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('answers a search for check containers with the newest one of each resource', async () => {
+    await api.pool.query(
+      `INSERT INTO containers (handle, pod_name, team_id, pipeline_id, resource_id, type, state,
+         worker_name, created_at)
+       SELECT h, 'chk-' || h, t.id, r.pipeline_id, r.id, 'check', 'created', 'k8s-ci', now() - age
+       FROM teams t, resources r,
+         (VALUES ('h-chk-old', interval '5 minutes'), ('h-chk-new', interval '1 minute')) AS v(h, age)
+       WHERE t.name = 'main' AND r.name = 'repo'`,
+    );
+    const query = 'type=check&pipeline_name=ci&resource_name=repo';
+    const list = (await (await api.request(`${C}?${query}`, { as: 'admin' })).json()) as Array<{
+      id: string;
+    }>;
+    assert.deepEqual(
+      list.map((c) => c.id),
+      ['h-chk-new'],
+    );
+  });
+
   it('gets one container by handle and 404s for others', async () => {
     const res = await api.request(`${C}/h-get`, { as: 'admin' });
     assert.equal(((await res.json()) as { type: string }).type, 'get');

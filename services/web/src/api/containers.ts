@@ -58,6 +58,17 @@ export async function listContainers(req: ApiRequest): Promise<Response> {
     if (value !== null) add(`${column} = ?`, value);
   }
 
+  // Concourse keeps one check container per resource, reused by each check; here every check has
+  // a pod of its own until GC, so a search for check containers answers with the newest per scope.
+  if (q.get('type') === 'check') {
+    where.push(`NOT EXISTS (
+      SELECT 1 FROM containers newer
+      WHERE newer.type = 'check' AND newer.team_id = c.team_id
+        AND newer.resource_id IS NOT DISTINCT FROM c.resource_id
+        AND newer.resource_type_id IS NOT DISTINCT FROM c.resource_type_id
+        AND newer.created_at > c.created_at)`);
+  }
+
   const rows = await req.ctx.pool.query<ContainerRow>(
     `${CONTAINER_SELECT} WHERE ${where.join(' AND ')} ORDER BY c.created_at`,
     params,
