@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     await execOk(client, consumer, [
       'sh',
       '-c',
-      'test "$(find /work/streamed -type f | wc -l)" = "$1" && test "$(find /work/claimed -type f | wc -l)" = "$1"',
+      'test "$(find /data/streamed -type f | wc -l)" = "$1" && test "$(find /data/claimed -type f | wc -l)" = "$1"',
       'check',
       String(fileCount),
     ]);
