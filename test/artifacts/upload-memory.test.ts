@@ -17,10 +17,10 @@ async function gzippedZeros(size: number): Promise<Buffer> {
   void (async () => {
     for (let sent = 0; sent < size; sent += chunk.length) {
       if (!entry.write(chunk.subarray(0, Math.min(chunk.length, size - sent)))) {
-        await new Promise((resolve) => entry.once('drain', resolve));
+        await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
       }
     }
-    entry.end();
+    entry.end(undefined);
   })();
   const parts: Buffer[] = [];
   for await (const part of Readable.from(pack).pipe(createGzip())) parts.push(part as Buffer);
