@@ -56,7 +56,8 @@ function listOrWatch(
     });
     return;
   }
-  const items = ctx.store.list(resource, namespace).filter(matches);
+  // Serialised before anything else runs, so the stored objects need no copy.
+  const items = ctx.store.select(resource, namespace, matches);
   if (resource === 'pods' && wantsTable(req)) {
     sendJson(res, 200, podTable(items, ctx.store.resourceVersion));
     return;
@@ -153,9 +154,10 @@ async function handleNamespaced(
   if (resource === 'pods' && method === 'DELETE') {
     const body = await readJsonBody(req);
     const grace = gracePeriodOf(params, body);
-    const matches = selection(resource, params);
-    const items = ctx.store.list('pods', namespace).filter(matches);
-    const deleted = items.map((pod) => ctx.kubelet.deletePod(namespace, pod.metadata.name, grace));
+    const names = ctx.store
+      .select('pods', namespace, selection(resource, params))
+      .map((pod) => pod.metadata.name);
+    const deleted = names.map((name) => ctx.kubelet.deletePod(namespace, name, grace));
     return sendJson(res, 200, {
       kind: 'PodList',
       apiVersion: 'v1',

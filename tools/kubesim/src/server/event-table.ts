@@ -2,7 +2,7 @@
 import type { KubeObject } from '../store/types.ts';
 import { age, tableColumn } from './table-format.ts';
 
-export function eventTable(events: KubeObject[], resourceVersion: string): object {
+export function eventTable(events: readonly KubeObject[], resourceVersion: string): object {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -37,7 +37,7 @@ export function podStatusText(pod: KubeObject): string {
   return text;
 }
 
-export function podTable(pods: KubeObject[], resourceVersion: string): object {
+export function podTable(pods: readonly KubeObject[], resourceVersion: string): object {
   const column = tableColumn;
   return {
     kind: 'Table',

@@ -63,8 +63,8 @@ export function streamWatch(res: ServerResponse, store: ObjectStore, query: Watc
   }
 
   if (isFromNow) {
-    for (const object of store.list(query.resource, query.namespace)) {
-      if (query.matches(object)) writeObject('ADDED', object);
+    for (const object of store.select(query.resource, query.namespace, query.matches)) {
+      writeObject('ADDED', object);
     }
   }
   for (const event of subscription.replay) {

@@ -72,11 +72,31 @@ export class ObjectStore {
     return object && structuredClone(object);
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
-    const items = [...this.#table(resource).values()].filter(
-      (o) => namespace === undefined || o.metadata.namespace === namespace,
-    );
-    return structuredClone(items);
+  /** Copies of the objects in `namespace` (all when undefined) that `matches` accepts. */
+  list(
+    resource: string,
+    namespace?: string,
+    matches: (object: KubeObject) => boolean = () => true,
+  ): KubeObject[] {
+    return this.select(resource, namespace, matches).map((o) => structuredClone(o));
+  }
+
+  /**
+   * The stored objects themselves, in one pass over the table, for a caller that serialises them
+   * at once: copying thousands of pods per request is what made large lists slow. The caller
+   * must neither change them nor keep them past the current tick.
+   */
+  select(
+    resource: string,
+    namespace: string | undefined,
+    matches: (object: KubeObject) => boolean,
+  ): readonly KubeObject[] {
+    const items: KubeObject[] = [];
+    for (const object of this.#table(resource).values()) {
+      if (namespace !== undefined && object.metadata.namespace !== namespace) continue;
+      if (matches(object)) items.push(object);
+    }
+    return items;
   }
 
   update(
@@ -107,8 +127,11 @@ export class ObjectStore {
 
     table.delete(key);
     this.#resourceVersion++;
-    const object = structuredClone(previous);
-    object.metadata.resourceVersion = String(this.#resourceVersion);
+    // Stored objects are never changed in place, so the event may share all but the metadata.
+    const object: KubeObject = {
+      ...previous,
+      metadata: { ...previous.metadata, resourceVersion: String(this.#resourceVersion) },
+    };
     this.#record('DELETED', resource, object, previous);
     return structuredClone(object);
   }

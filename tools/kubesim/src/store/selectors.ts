@@ -3,7 +3,7 @@ import { badRequest } from '../server/status-error.ts';
 
 type Requirement =
   | { key: string; op: 'eq' | 'ne'; value: string }
-  | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'in' | 'notin'; values: Set<string> }
   | { key: string; op: 'exists' | 'notexists' };
 
 export type Selector = (labels: Record<string, string>) => boolean;
@@ -48,7 +48,12 @@ function parseRequirement(term: string, selector: string): Requirement {
   const setMatch = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term);
   if (setMatch) {
     const values = setMatch[3]!.split(',').map((v) => checkValue(v.trim(), selector));
-    return { key: checkKey(setMatch[1]!, selector), op: setMatch[2] as 'in' | 'notin', values };
+    // A set: delete-collection by handle sends hundreds of values, tested against every pod.
+    return {
+      key: checkKey(setMatch[1]!, selector),
+      op: setMatch[2] as 'in' | 'notin',
+      values: new Set(values),
+    };
   }
   const opMatch = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
   if (opMatch) {
@@ -73,9 +78,9 @@ function matches(req: Requirement, labels: Record<string, string>): boolean {
     case 'ne':
       return !has || value !== req.value;
     case 'in':
-      return has && req.values.includes(value!);
+      return has && req.values.has(value!);
     case 'notin':
-      return !has || !req.values.includes(value!);
+      return !has || !req.values.has(value!);
     case 'exists':
       return has;
     case 'notexists':
