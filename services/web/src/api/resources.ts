@@ -1,15 +1,18 @@
 // Resource routes: list, get, pin/unpin, pin comment, and check requests for the checker.
 import { NotFoundError } from '@jetbridge/api-types';
 import { channels, inTransaction } from '@jetbridge/db';
+import { isAuthorizedOn } from '../auth/caller.ts';
+import { requestCheck, type CheckTarget } from '../checker/index.ts';
 import { readJsonObject } from './body.ts';
 import { findBuild } from './lookup.ts';
 import { presentBuild } from './present/build.ts';
 import { presentResource, type ResourceRow } from './present/resource.ts';
 import { empty, json } from './respond.ts';
+import { BUILD_SELECT, PIPELINE_SELECT, type BuildRow, type PipelineRow } from './rows.ts';
 import type { ApiRequest } from './route-table.ts';
 
-const RESOURCE_SELECT = `SELECT id, name, type, config, last_checked, pinned_version,
-  pinned_in_config, pin_comment, config_hash FROM resources`;
+const RESOURCE_SELECT = `SELECT id, pipeline_id, name, type, config, last_checked, pinned_version,
+  pinned_in_config, pin_comment, config_hash, last_check_build_id FROM resources`;
 
 export async function findResource(req: ApiRequest): Promise<ResourceRow> {
   const found = await req.ctx.pool.query<ResourceRow>(
@@ -21,19 +24,49 @@ export async function findResource(req: ApiRequest): Promise<ResourceRow> {
   return resource;
 }
 
+/** Presents resources with their pipelines and last check builds, in the order given. */
+async function presentResources(
+  req: ApiRequest,
+  resources: ResourceRow[],
+  pipelines: PipelineRow[],
+) {
+  const checks = await req.ctx.pool.query<BuildRow>(`${BUILD_SELECT} WHERE b.id = ANY($1::int[])`, [
+    resources.flatMap((r) => (r.last_check_build_id === null ? [] : [r.last_check_build_id])),
+  ]);
+  const checkById = new Map(checks.rows.map((b) => [b.id, b]));
+  const pipelineById = new Map(pipelines.map((p) => [p.id, p]));
+  return resources.map((r) => {
+    const check = r.last_check_build_id === null ? undefined : checkById.get(r.last_check_build_id);
+    return presentResource(r, pipelineById.get(r.pipeline_id)!, check && presentBuild(check));
+  });
+}
+
 export async function listResources(req: ApiRequest): Promise<Response> {
   const found = await req.ctx.pool.query<ResourceRow>(
     `${RESOURCE_SELECT} WHERE pipeline_id = $1 AND active ORDER BY name`,
     [req.pipeline!.id],
   );
-  return json(
-    200,
-    found.rows.map((r) => presentResource(r, req.pipeline!)),
+  return json(200, await presentResources(req, found.rows, [req.pipeline!]));
+}
+
+/** GET /api/v1/resources: the active resources of every pipeline the caller may see. */
+export async function listAllResources(req: ApiRequest): Promise<Response> {
+  const pipelines = await req.ctx.pool.query<PipelineRow>(
+    `${PIPELINE_SELECT} WHERE NOT p.archived`,
   );
+  const visible = pipelines.rows.filter(
+    (p) => p.public || isAuthorizedOn(req.caller, p.team_name, 'viewer'),
+  );
+  const found = await req.ctx.pool.query<ResourceRow>(
+    `${RESOURCE_SELECT} WHERE pipeline_id = ANY($1::int[]) AND active ORDER BY id`,
+    [visible.map((p) => p.id)],
+  );
+  return json(200, await presentResources(req, found.rows, visible));
 }
 
 export async function getResource(req: ApiRequest): Promise<Response> {
-  return json(200, presentResource(await findResource(req), req.pipeline!));
+  const [resource] = await presentResources(req, [await findResource(req)], [req.pipeline!]);
+  return json(200, resource);
 }
 
 export async function unpinResource(req: ApiRequest): Promise<Response> {
@@ -64,62 +97,46 @@ export async function requestSchedule(req: ApiRequest): Promise<void> {
   await req.ctx.wakeups.notify(channels.schedule, String(req.pipeline!.id));
 }
 
-interface CheckRequest {
+interface CheckRequestBody {
   from?: Record<string, string> | null;
   shallow?: boolean;
 }
 
+function checkTarget(req: ApiRequest, row: Omit<CheckTarget, 'teamId' | 'pipelineId'>) {
+  return { ...row, teamId: req.team!.id, pipelineId: req.pipeline!.id };
+}
+
 /**
- * Queues a check as a pending build with `resource_id` (or `resource_type_id`) set; the checker
- * picks it up. The requested starting version travels in the build's plan.
+ * Queues a check the checker starts as soon as no other check of the scope runs: a pending
+ * check build, answered with 201. Unless `shallow`, the custom types below it are re-checked
+ * first. The requested starting version travels in the build's plan.
  */
-async function createCheckBuild(
-  req: ApiRequest,
-  target: { column: 'resource_id' | 'resource_type_id'; id: number; name: string; type: string },
-): Promise<Response> {
-  const body = await readJsonObject<CheckRequest>(req.request).catch(() => ({}) as CheckRequest);
-  const createdBy = req.caller.kind === 'user' ? req.caller.displayId : null;
-  const buildId = await inTransaction(req.ctx.pool, async (db) => {
-    const inserted = await db.query<{ id: number }>(
-      `INSERT INTO builds (team_id, pipeline_id, ${target.column}, name, status,
-         manually_triggered, created_by, plan)
-       VALUES ($1, $2, $3, nextval('one_off_name_seq')::text, 'pending', true, $4, $5)
-       RETURNING id`,
-      [
-        req.team!.id,
-        req.pipeline!.id,
-        target.id,
-        createdBy,
-        JSON.stringify({
-          id: 'check',
-          check: {
-            name: target.name,
-            type: target.type,
-            ...(body.from ? { from_version: body.from } : {}),
-            ...(target.column === 'resource_id'
-              ? { resource: target.name }
-              : { resource_type: target.name }),
-            skip_interval: true,
-          },
-        }),
-      ],
-    );
-    return inserted.rows[0]!.id;
-  });
+async function createCheckBuild(req: ApiRequest, target: CheckTarget): Promise<Response> {
+  const body = await readJsonObject<CheckRequestBody>(req.request).catch(
+    () => ({}) as CheckRequestBody,
+  );
+  const buildId = await inTransaction(req.ctx.pool, (db) =>
+    requestCheck(db, target, {
+      from: body.from ?? null,
+      shallow: body.shallow === true,
+      createdBy: req.caller.kind === 'user' ? req.caller.displayId : null,
+    }),
+  );
   req.log.info({ build_id: buildId, target: target.name }, 'check-requested');
-  await req.ctx.wakeups.notify(channels.checks, String(target.id));
-  await req.ctx.wakeups.notify(channels.builds, String(buildId));
   return json(201, presentBuild((await findBuild(req.ctx.pool, buildId))!));
 }
 
 export async function checkResource(req: ApiRequest): Promise<Response> {
   const resource = await findResource(req);
-  return createCheckBuild(req, {
-    column: 'resource_id',
-    id: resource.id,
-    name: resource.name,
-    type: resource.type,
-  });
+  return createCheckBuild(
+    req,
+    checkTarget(req, {
+      kind: 'resource',
+      id: resource.id,
+      name: resource.name,
+      type: resource.type,
+    }),
+  );
 }
 
 export async function checkResourceType(req: ApiRequest): Promise<Response> {
@@ -129,7 +146,7 @@ export async function checkResourceType(req: ApiRequest): Promise<Response> {
   );
   const type = found.rows[0];
   if (!type) throw new NotFoundError(`resource type '${req.params.resource_type_name}' not found`);
-  return createCheckBuild(req, { column: 'resource_type_id', ...type });
+  return createCheckBuild(req, checkTarget(req, { kind: 'resource_type', ...type }));
 }
 
 /** GET {P}/resource-types: the config form, as `fly execute -j` reads it. */

@@ -6,6 +6,7 @@ import { finishBuild } from '../builds/index.ts';
 import type { Checkable } from './check-plan.ts';
 import { loadCheckable, loadPeriodicCheckables, type CheckCandidate } from './load-checkables.ts';
 import { recordCheckResults } from './record-check-results.ts';
+import type { RequestedCheckPlan } from './request-check.ts';
 import { startCheck } from './start-check.ts';
 
 export interface CheckerDeps {
@@ -18,26 +19,51 @@ export interface CheckPassResult {
   requested: number;
   /** Check builds created because an interval elapsed. */
   periodic: number;
+  /** Pipelines with requested checks left waiting for another check to finish. */
+  waiting: number[];
 }
 
 const DEFAULT_INTERVAL = '1m';
 
 interface PendingCheck {
   id: number;
+  pipeline_id: number;
   resource_id: number | null;
   resource_type_id: number | null;
   aborted: boolean;
-  plan: { check?: { from_version?: Record<string, string> } } | null;
+  plan: RequestedCheckPlan | null;
 }
 
-async function startRequestedChecks(client: PoolClient, log: Logger): Promise<number> {
+type Prerequisite = { state: 'running' } | { state: 'done' } | { state: 'failed'; message: string };
+
+/** Where the check of the custom type below a requested check stands. */
+async function prerequisite(
+  client: PoolClient,
+  buildId: number | undefined,
+): Promise<Prerequisite> {
+  if (buildId === undefined) return { state: 'done' };
+  const found = await client.query<{ status: string; name: string | null; error: string | null }>(
+    `SELECT b.status, rt.name,
+       (SELECT e.data->>'message' FROM build_events e WHERE e.build_id = b.id AND e.type = 'error'
+        ORDER BY e.event_id DESC LIMIT 1) AS error
+     FROM builds b LEFT JOIN resource_types rt ON rt.id = b.resource_type_id WHERE b.id = $1`,
+    [buildId],
+  );
+  const row = found.rows[0];
+  if (!row || row.status === 'succeeded') return { state: 'done' };
+  if (row.status === 'pending' || row.status === 'started') return { state: 'running' };
+  const reason = row.error ?? `check ${row.status}`;
+  return { state: 'failed', message: `checking resource type '${row.name}' failed: ${reason}` };
+}
+
+async function startRequestedChecks(client: PoolClient, log: Logger, result: CheckPassResult) {
   const pending = await client.query<PendingCheck>(
-    `SELECT id, resource_id, resource_type_id, aborted, plan FROM builds
+    `SELECT id, pipeline_id, resource_id, resource_type_id, aborted, plan FROM builds
      WHERE status = 'pending' AND job_id IS NULL
        AND (resource_id IS NOT NULL OR resource_type_id IS NOT NULL)
      ORDER BY id`,
   );
-  let started = 0;
+  const waiting = new Set<number>();
   for (const build of pending.rows) {
     if (build.aborted) {
       await finishBuild(client, build.id, 'aborted');
@@ -53,15 +79,20 @@ async function startRequestedChecks(client: PoolClient, log: Logger): Promise<nu
       await finishBuild(client, build.id, 'errored');
       continue;
     }
-    if (target.inFlight) continue;
+    const before = await prerequisite(client, build.plan?.check?.after_build);
+    if (target.inFlight || before.state === 'running') {
+      waiting.add(build.pipeline_id);
+      continue;
+    }
     await startCheck(client, target, {
       buildId: build.id,
       fromVersion: build.plan?.check?.from_version ?? null,
+      ...(before.state === 'failed' ? { failure: before.message } : {}),
     });
     log.info({ build_id: build.id, [kind]: target.name }, 'requested-check-started');
-    started++;
+    result.requested++;
   }
-  return started;
+  result.waiting = [...waiting];
 }
 
 /** Interval in ms, read by Postgres (which accepts Go's duration syntax); null = never. */
@@ -86,7 +117,7 @@ async function intervalMs(client: PoolClient, cache: Map<string, number | null>,
 }
 
 async function isDue(client: PoolClient, cache: Map<string, number | null>, c: CheckCandidate) {
-  if (c.inFlight) return false;
+  if (c.inFlight || c.requested) return false;
   const interval = await intervalMs(client, cache, c.checkEvery ?? DEFAULT_INTERVAL);
   if (interval === null) return false;
   return c.sinceLastCheckMs === null || c.sinceLastCheckMs >= interval;
@@ -94,17 +125,17 @@ async function isDue(client: PoolClient, cache: Map<string, number | null>, c: C
 
 async function checkPass(client: PoolClient, log: Logger): Promise<CheckPassResult> {
   await recordCheckResults(client);
-  const requested = await startRequestedChecks(client, log);
+  const result: CheckPassResult = { requested: 0, periodic: 0, waiting: [] };
+  await startRequestedChecks(client, log, result);
 
-  let periodic = 0;
   const intervals = new Map<string, number | null>();
   for (const target of await loadPeriodicCheckables(client)) {
     if (!(await isDue(client, intervals, target))) continue;
     const buildId = await startCheck(client, target);
     log.debug({ build_id: buildId, [target.kind]: target.name }, 'check-started');
-    periodic++;
+    result.periodic++;
   }
-  return { requested, periodic };
+  return result;
 }
 
 /** Returns null when another replica's pass holds the lock right now. */

@@ -1,14 +1,18 @@
 // The plan of a check build: one `check` step, with the image its type needs.
 import {
   compileJobPlan,
+  parseGoDuration,
   type ImagePlan,
   type Plan,
   type PipelineConfig,
   type Source,
 } from '@jetbridge/pipeline';
-import { checkSource } from './check-source.ts';
+import { CheckSetupError, checkSource } from './check-source.ts';
 
 export const CHECK_PLAN_ID = '1';
+
+/** Concourse's `--global-resource-check-timeout` default: a hung check script ends after it. */
+export const DEFAULT_CHECK_TIMEOUT = '1h';
 
 /** What is checked: a resource, or a resource type (for the images of its resources). */
 export interface Checkable {
@@ -20,6 +24,8 @@ export interface Checkable {
   type: string;
   source: Source | undefined;
   checkEvery: string | undefined;
+  /** `check_timeout` (resources only). */
+  checkTimeout: string | undefined;
   pipelineConfig: PipelineConfig;
   instanceVars: unknown;
 }
@@ -45,8 +51,24 @@ function imageOf(checkable: Checkable): ImagePlan {
   return plan.do![0]!.get!.image;
 }
 
-/** Throws UndefinedVarsError when the source names vars nothing defines. */
-export function checkPlan(checkable: Checkable, fromVersion: Record<string, string> | null): Plan {
+function timeoutOf(checkable: Checkable): string {
+  const timeout = checkable.checkTimeout ?? DEFAULT_CHECK_TIMEOUT;
+  if (parseGoDuration(timeout) === null) {
+    throw new CheckSetupError(`invalid check_timeout '${timeout}': not a duration such as 10m`);
+  }
+  return timeout;
+}
+
+/**
+ * Throws a CheckSetupError when the source names vars nothing defines or check_timeout is bad.
+ * A requested check (API, webhook, manual trigger) skips the interval, as Concourse marks it.
+ */
+export function checkPlan(
+  checkable: Checkable,
+  fromVersion: Record<string, string> | null,
+  opts: { requested?: boolean } = {},
+): Plan {
+  const timeout = timeoutOf(checkable);
   const source = checkSource(
     checkable.pipelineConfig,
     checkable.type,
@@ -65,6 +87,8 @@ export function checkPlan(checkable: Checkable, fromVersion: Record<string, stri
         ? { resource: checkable.name }
         : { resource_type: checkable.name }),
       ...(checkable.checkEvery ? { interval: checkable.checkEvery } : {}),
+      ...(opts.requested ? { skip_interval: true } : {}),
+      timeout,
     },
   };
 }

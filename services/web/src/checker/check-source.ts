@@ -1,8 +1,13 @@
 // The source a check runs with: the type's `defaults` under the resource's own source, with vars
-// resolved from the pipeline's instance vars and its `dummy` var sources.
+// resolved from the pipeline's instance vars and its `dummy` var sources (webhook tokens too).
 import { resolveVars, type PipelineConfig, type Source, type VarRef } from '@jetbridge/pipeline';
 
-export class UndefinedVarsError extends Error {
+/** A check that cannot even start: its build errors with this message. */
+export class CheckSetupError extends Error {
+  override name = 'CheckSetupError';
+}
+
+export class UndefinedVarsError extends CheckSetupError {
   override name = 'UndefinedVarsError';
   readonly vars: string[];
 
@@ -31,6 +36,21 @@ function lookupVar(vars: Record<string, unknown> | null, ref: VarRef) {
   return { found: true, value };
 }
 
+/**
+ * `value` with its `((vars))` resolved from the pipeline's instance vars and its `dummy` var
+ * sources. Throws UndefinedVarsError naming every var that could not be resolved.
+ */
+export function resolvePipelineVars<T>(config: PipelineConfig, value: T, instanceVars: unknown): T {
+  const missing: string[] = [];
+  const resolved = resolveVars(value, (ref) => {
+    const result = lookupVar(varsOf(config, ref.source, instanceVars), ref);
+    if (!result.found) missing.push(ref.source ? `${ref.source}:${ref.path}` : ref.path);
+    return result;
+  });
+  if (missing.length > 0) throw new UndefinedVarsError([...new Set(missing)]);
+  return resolved;
+}
+
 /** Throws UndefinedVarsError naming every var that could not be resolved. */
 export function checkSource(
   config: PipelineConfig,
@@ -39,13 +59,5 @@ export function checkSource(
   instanceVars: unknown,
 ): Source {
   const defaults = (config.resource_types ?? []).find((t) => t.name === type)?.defaults ?? {};
-  const merged = { ...defaults, ...(source ?? {}) };
-  const missing: string[] = [];
-  const resolved = resolveVars(merged, (ref) => {
-    const result = lookupVar(varsOf(config, ref.source, instanceVars), ref);
-    if (!result.found) missing.push(ref.source ? `${ref.source}:${ref.path}` : ref.path);
-    return result;
-  });
-  if (missing.length > 0) throw new UndefinedVarsError([...new Set(missing)]);
-  return resolved;
+  return resolvePipelineVars(config, { ...defaults, ...(source ?? {}) }, instanceVars);
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '@jetbridge/db';
 import type { CheckPlan, PipelineConfig } from '@jetbridge/pipeline';
 import { appendBuildEvents, errorEvent } from '../builds/index.ts';
+import { requestCheck, type CheckTarget } from './request-check.ts';
 import { createTestWorld, type TestWorld } from '../scheduler/test-pipeline.ts';
 import { checkOnce } from './check-once.ts';
 
@@ -58,6 +59,7 @@ describe('resource checker', () => {
         source: { a: 1 },
         image: { base_type: 'mock' },
         resource: 'repo',
+        timeout: '1h',
       },
     });
     const row = await world.pool.query('SELECT last_check_build_id FROM resources WHERE id = $1', [
@@ -204,10 +206,136 @@ describe('resource checker', () => {
       source: { repository: 'me/mine' },
       image: { base_type: 'registry-image' },
       resource_type: 'my-type',
+      timeout: '1h',
     });
     assert.equal((await checks('resource_type_id', p.resourceTypes.unused!)).length, 0);
     const [resourceCheck] = await checks('resource_id', p.resources.repo!);
     assert.equal(resourceCheck!.plan.check.image.check_plan!.id, '1/image-check');
     assert.equal(resourceCheck!.plan.check.image.get_plan!.get!.version_from, '1/image-check');
+  });
+
+  it('gives the check its check_timeout, and errors a check whose check_timeout is no duration', async () => {
+    const timed = await world.createPipeline(config({ check_timeout: '30s' }));
+    const bad = await world.createPipeline(config({ check_timeout: 'soon' }));
+
+    await pass();
+
+    const [build] = await checks('resource_id', timed.resources.repo!);
+    assert.equal(build!.plan.check.timeout, '30s');
+    const [errored] = await checks('resource_id', bad.resources.repo!);
+    assert.equal(errored!.status, 'errored');
+    const row = await world.pool.query('SELECT check_error FROM resources WHERE id = $1', [
+      bad.resources.repo,
+    ]);
+    assert.match(row.rows[0].check_error, /invalid check_timeout 'soon'/);
+  });
+
+  describe('requested checks', () => {
+    const chain = {
+      resource_types: [
+        { name: 'outer', type: 'inner', source: { o: 1 }, check_every: 'never' },
+        { name: 'inner', type: 'mock', source: { i: 1 }, check_every: 'never' },
+      ],
+    };
+
+    async function target(p: { id: number; resources: Record<string, number> }, name = 'repo') {
+      return {
+        kind: 'resource',
+        id: p.resources[name]!,
+        name,
+        type: 'outer',
+        teamId: world.teamId,
+        pipelineId: p.id,
+      } satisfies CheckTarget;
+    }
+
+    async function request(t: CheckTarget, opts: Parameters<typeof requestCheck>[2] = {}) {
+      return inTransaction(world.pool, (c) => requestCheck(c, t, opts));
+    }
+
+    async function status(id: number) {
+      const found = await world.pool.query('SELECT status FROM builds WHERE id = $1', [id]);
+      return found.rows[0].status as string;
+    }
+
+    it('marks a requested check as skipping its interval', async () => {
+      const p = await world.createPipeline(config({ check_every: 'never' }));
+      const id = await request({ ...(await target(p)), type: 'mock' });
+
+      await pass();
+
+      const [build] = await checks('resource_id', p.resources.repo!);
+      assert.equal(build!.id, id);
+      assert.equal(build!.status, 'started');
+      assert.equal(build!.plan.check.skip_interval, true);
+    });
+
+    it('re-checks the custom types below the resource first, deepest first', async () => {
+      const p = await world.createPipeline(config({ type: 'outer', check_every: 'never' }, chain));
+      const id = await request(await target(p));
+
+      await pass();
+      const [inner] = await checks('resource_type_id', p.resourceTypes.inner!);
+      const [outer] = await checks('resource_type_id', p.resourceTypes.outer!);
+      assert.equal(inner!.status, 'started');
+      assert.equal(outer!.status, 'pending');
+      assert.equal(await status(id), 'pending');
+
+      await world.finish(inner!.id, 'succeeded');
+      await pass();
+      assert.equal(await status(outer!.id), 'started');
+      assert.equal(await status(id), 'pending');
+
+      await world.finish(outer!.id, 'succeeded');
+      await pass();
+      assert.equal(await status(id), 'started');
+    });
+
+    it('checks only the resource when shallow', async () => {
+      const p = await world.createPipeline(config({ type: 'outer', check_every: 'never' }, chain));
+      const id = await request(await target(p), { shallow: true });
+
+      await pass();
+
+      assert.equal(await status(id), 'started');
+      assert.equal((await checks('resource_type_id', p.resourceTypes.inner!)).length, 0);
+    });
+
+    it('errors the resource check with the reason a type below it failed to check', async () => {
+      const p = await world.createPipeline(config({ type: 'outer', check_every: 'never' }, chain));
+      const id = await request(await target(p));
+      await pass();
+      const [inner] = await checks('resource_type_id', p.resourceTypes.inner!);
+      await inTransaction(world.pool, (c) =>
+        appendBuildEvents(c, inner!.id, [errorEvent({ id: '1' }, 'registry unreachable')]),
+      );
+      await world.finish(inner!.id, 'errored');
+
+      await pass();
+      await pass();
+
+      const [outer] = await checks('resource_type_id', p.resourceTypes.outer!);
+      assert.equal(outer!.status, 'errored');
+      assert.equal(await status(id), 'errored');
+      const row = await world.pool.query('SELECT check_error FROM resources WHERE id = $1', [
+        p.resources.repo,
+      ]);
+      assert.equal(
+        row.rows[0].check_error,
+        "checking resource type 'outer' failed: checking resource type 'inner' failed: " +
+          'registry unreachable',
+      );
+    });
+
+    it('lets a burst of webhook calls share the check that has not started yet', async () => {
+      const p = await world.createPipeline(config({ check_every: 'never' }));
+      const t = { ...(await target(p)), type: 'mock' };
+      const first = await request(t, { reusePending: true, shallow: true });
+      const second = await request(t, { reusePending: true, shallow: true });
+      const fromVersion = await request(t, { reusePending: true, from: { v: '1' } });
+
+      assert.equal(second, first);
+      assert.notEqual(fromVersion, first);
+    });
   });
 });

@@ -6,8 +6,10 @@ import type { Checkable } from './check-plan.ts';
 export interface CheckCandidate extends Checkable {
   /** Milliseconds since the last check build was created; null when never checked. */
   sinceLastCheckMs: number | null;
-  /** A check of this scope is pending or running: a second one must not start. */
+  /** A check of this scope is running: a second one must not start. */
   inFlight: boolean;
+  /** A requested check of this scope waits to start: a periodic one would only repeat it. */
+  requested: boolean;
   /** Resources only: the pin a periodic check starts from. */
   pinnedVersion: Record<string, string> | null;
 }
@@ -24,6 +26,7 @@ interface Row {
   instance_vars: unknown;
   since_ms: number | null;
   in_flight: boolean;
+  requested: boolean;
 }
 
 function candidate(kind: Checkable['kind'], row: Row): CheckCandidate {
@@ -37,10 +40,12 @@ function candidate(kind: Checkable['kind'], row: Row): CheckCandidate {
     type: row.type,
     source: config.source,
     checkEvery: config.check_every,
+    checkTimeout: kind === 'resource' ? config.check_timeout : undefined,
     pipelineConfig: row.pipeline_config ?? {},
     instanceVars: row.instance_vars,
     sinceLastCheckMs: row.since_ms === null ? null : Number(row.since_ms),
     inFlight: row.in_flight,
+    requested: row.requested,
     pinnedVersion: kind === 'resource' ? (config.version ?? row.pinned_version) : null,
   };
 }
@@ -51,7 +56,8 @@ function query(table: 'resources' | 'resource_types', where: string): string {
   return `SELECT c.id, c.name, c.type, c.config, ${pinned} AS pinned_version, p.id AS pipeline_id,
       p.team_id, p.config AS pipeline_config, p.instance_vars,
       extract(epoch FROM now() - last.created_at) * 1000 AS since_ms,
-      EXISTS (SELECT 1 FROM builds b WHERE b.${column} = c.id AND b.status = 'started') AS in_flight
+      EXISTS (SELECT 1 FROM builds b WHERE b.${column} = c.id AND b.status = 'started') AS in_flight,
+      EXISTS (SELECT 1 FROM builds b WHERE b.${column} = c.id AND b.status = 'pending') AS requested
     FROM ${table} c JOIN pipelines p ON p.id = c.pipeline_id
     LEFT JOIN builds last ON last.id = c.last_check_build_id
     WHERE ${where}`;

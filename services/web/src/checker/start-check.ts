@@ -9,7 +9,7 @@ import {
 } from '../builds/index.ts';
 import { latestVersion } from '../resources/index.ts';
 import { checkPlan, CHECK_PLAN_ID } from './check-plan.ts';
-import { UndefinedVarsError } from './check-source.ts';
+import { CheckSetupError } from './check-source.ts';
 import type { CheckCandidate } from './load-checkables.ts';
 
 export interface CheckRequest {
@@ -17,6 +17,8 @@ export interface CheckRequest {
   buildId?: number;
   /** `fly check-resource --from`. */
   fromVersion?: Record<string, string> | null;
+  /** Why the requested check cannot run (a custom type below it failed to check). */
+  failure?: string;
 }
 
 /**
@@ -31,20 +33,26 @@ async function startingVersion(client: PoolClient, target: CheckCandidate, reque
   return (await latestVersion(client, scope))?.version ?? null;
 }
 
-/** Returns the check build's id. A source with undefined vars gives an errored build. */
+/** Returns the check build's id. A check that cannot start (undefined vars) errors its build. */
 export async function startCheck(
   client: PoolClient,
   target: CheckCandidate,
   request: CheckRequest = {},
 ): Promise<number> {
-  let plan: unknown;
-  let failure: string | null = null;
-  try {
-    plan = checkPlan(target, await startingVersion(client, target, request));
-  } catch (err) {
-    if (!(err instanceof UndefinedVarsError)) throw err;
-    failure = err.message;
-    plan = { id: CHECK_PLAN_ID, check: { name: target.name, type: target.type, source: {} } };
+  let failure: string | null = request.failure ?? null;
+  let plan: unknown = {
+    id: CHECK_PLAN_ID,
+    check: { name: target.name, type: target.type, source: {} },
+  };
+  if (failure === null) {
+    try {
+      plan = checkPlan(target, await startingVersion(client, target, request), {
+        requested: request.buildId !== undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof CheckSetupError)) throw err;
+      failure = err.message;
+    }
   }
 
   let buildId = request.buildId;

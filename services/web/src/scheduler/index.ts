@@ -1,16 +1,19 @@
 // The scheduler: decides which job builds to create and start, driven by notifications on
 // `channels.schedule` (payload: a pipeline id, or '' for all) with a polling fallback.
 import { channels, runOnWakeup } from '@jetbridge/db';
+import { componentNames, componentRecorder } from '../components/index.ts';
 import type { WebContext } from '../context.ts';
 import { scheduleOnce } from './schedule-once.ts';
 
 export { scheduleOnce, type ScheduleResult, type SchedulerDeps } from './schedule-once.ts';
+export { buildPreparation, type BuildPreparation } from './build-preparation.ts';
 
 /** Bound on how long a lost notification can delay a build. */
 const POLL_INTERVAL_MS = 3000;
 
 export function startScheduler(ctx: WebContext): { stop(): Promise<void> } {
   const log = ctx.logger.child({ component: 'scheduler' });
+  const recordRun = componentRecorder(ctx.pool, componentNames.scheduler, POLL_INTERVAL_MS);
   const requested = new Set<number>();
   let everything = true;
 
@@ -50,6 +53,7 @@ export function startScheduler(ctx: WebContext): { stop(): Promise<void> } {
           log.error({ err, pipeline_id: id }, 'failed-to-schedule-pipeline');
         }
       }
+      await recordRun();
     },
     onError: (err) => log.error({ err }, 'scheduler-tick-failed'),
   });

@@ -1,11 +1,12 @@
-// atc.Resource from a resource row and its pipeline.
-import type { Resource } from '@jetbridge/api-types';
+// atc.Resource from a resource row, its pipeline and its last check build.
+import type { Build, Resource } from '@jetbridge/api-types';
 import type { PipelineRow } from '../rows.ts';
 import { omitEmpty } from './omit-empty.ts';
 import { unixSeconds } from './time.ts';
 
 export interface ResourceRow {
   id: number;
+  pipeline_id: number;
   name: string;
   type: string;
   config: { icon?: string; source?: unknown; tags?: string[]; public?: boolean };
@@ -14,9 +15,15 @@ export interface ResourceRow {
   pinned_in_config: boolean;
   pin_comment: string | null;
   config_hash: string;
+  last_check_build_id: number | null;
 }
 
-export function presentResource(row: ResourceRow, pipeline: PipelineRow): Resource {
+/** `lastCheck` is the resource's newest check build, which shows its check status and error. */
+export function presentResource(
+  row: ResourceRow,
+  pipeline: PipelineRow,
+  lastCheck?: Build,
+): Resource {
   return omitEmpty<Resource>(
     {
       name: row.name,
@@ -32,6 +39,7 @@ export function presentResource(row: ResourceRow, pipeline: PipelineRow): Resour
       pinned_version: row.pinned_version,
       pinned_in_config: row.pinned_in_config,
       pin_comment: row.pin_comment,
+      build: lastCheck,
     },
   );
 }
