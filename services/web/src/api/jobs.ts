@@ -1,16 +1,20 @@
-// Job routes: list, get, pause, trigger (a pending build the scheduler starts), inputs, builds.
+// Job routes: list, get, pause, trigger (a pending build the scheduler starts, after re-checking
+// the job's inputs), inputs, builds.
 import { ConflictError, NotFoundError } from '@jetbridge/api-types';
-import { channels, inTransaction } from '@jetbridge/db';
+import { channels, inTransaction, type PoolClient } from '@jetbridge/db';
+import { summarizePipeline, type PipelineConfig } from '@jetbridge/pipeline';
+import { isAuthorizedOn } from '../auth/caller.ts';
+import { requestCheck } from '../checker/index.ts';
 import { listBuildPage } from './build-pages.ts';
 import { findBuild } from './lookup.ts';
 import { presentBuild } from './present/build.ts';
 import { presentJob, type JobRow } from './present/job.ts';
 import { empty, json } from './respond.ts';
-import { BUILD_SELECT, type BuildRow } from './rows.ts';
+import { BUILD_SELECT, PIPELINE_SELECT, type BuildRow, type PipelineRow } from './rows.ts';
 import type { ApiRequest } from './route-table.ts';
 
-const JOB_SELECT = `SELECT id, name, config, paused, paused_by, paused_at, has_new_inputs,
-  first_logged_build_id FROM jobs`;
+const JOB_SELECT = `SELECT id, pipeline_id, name, config, paused, paused_by, paused_at,
+  has_new_inputs, first_logged_build_id FROM jobs`;
 
 async function findJob(req: ApiRequest): Promise<JobRow> {
   const found = await req.ctx.pool.query<JobRow>(
@@ -52,15 +56,34 @@ async function jobBuilds(req: ApiRequest, jobId: number) {
   };
 }
 
-export async function listJobs(req: ApiRequest): Promise<Response> {
-  const jobs = await req.ctx.pool.query<JobRow>(
-    `${JOB_SELECT} WHERE pipeline_id = $1 AND active ORDER BY id`,
-    [req.pipeline!.id],
+/** The active jobs of `pipelines`, presented in the pipelines' order, then the config's. */
+async function presentJobsOf(req: ApiRequest, pipelines: PipelineRow[]) {
+  const jobs = await req.ctx.pool.query<JobRow & { pipeline_id: number }>(
+    `${JOB_SELECT} WHERE pipeline_id = ANY($1::int[]) AND active ORDER BY id`,
+    [pipelines.map((p) => p.id)],
   );
   const out = [];
-  for (const job of jobs.rows)
-    out.push(presentJob(job, req.pipeline!, await jobBuilds(req, job.id)));
-  return json(200, out);
+  for (const pipeline of pipelines) {
+    for (const job of jobs.rows.filter((j) => j.pipeline_id === pipeline.id)) {
+      out.push(presentJob(job, pipeline, await jobBuilds(req, job.id)));
+    }
+  }
+  return out;
+}
+
+export async function listJobs(req: ApiRequest): Promise<Response> {
+  return json(200, await presentJobsOf(req, [req.pipeline!]));
+}
+
+/** GET /api/v1/jobs: every active job of the pipelines the caller may see (public or its teams). */
+export async function listAllJobs(req: ApiRequest): Promise<Response> {
+  const pipelines = await req.ctx.pool.query<PipelineRow>(
+    `${PIPELINE_SELECT} WHERE NOT p.archived ORDER BY t.name, p.ordering, p.name, p.id`,
+  );
+  const visible = pipelines.rows.filter(
+    (p) => p.public || isAuthorizedOn(req.caller, p.team_name, 'viewer'),
+  );
+  return json(200, await presentJobsOf(req, visible));
 }
 
 export async function getJob(req: ApiRequest): Promise<Response> {
@@ -88,13 +111,54 @@ export async function getJobBuild(req: ApiRequest): Promise<Response> {
   return json(200, presentBuild(build));
 }
 
+interface ResourceToCheck {
+  id: number;
+  name: string;
+  type: string;
+  config_pin: Record<string, string> | null;
+  pinned_version: Record<string, string> | null;
+}
+
+function createdBy(req: ApiRequest): string | null {
+  return req.caller.kind === 'user' ? req.caller.displayId : null;
+}
+
+/**
+ * Requests a check of every resource the job gets, in the trigger's transaction: the scheduler
+ * chooses the build's versions once they finished (a pinned resource is checked from its pin).
+ */
+async function requestInputChecks(db: PoolClient, req: ApiRequest, job: JobRow): Promise<void> {
+  const config = { ...(req.pipeline!.config ?? {}), jobs: [job.config] } as PipelineConfig;
+  const inputs = summarizePipeline(config).jobs[0]?.inputs ?? [];
+  const resources = await db.query<ResourceToCheck>(
+    `SELECT id, name, type, config->'version' AS config_pin, pinned_version FROM resources
+     WHERE pipeline_id = $1 AND name = ANY($2::text[]) AND active ORDER BY id`,
+    [req.pipeline!.id, [...new Set(inputs.map((i) => i.resource))]],
+  );
+  for (const resource of resources.rows) {
+    const target = {
+      kind: 'resource' as const,
+      id: resource.id,
+      name: resource.name,
+      type: resource.type,
+      teamId: req.team!.id,
+      pipelineId: req.pipeline!.id,
+    };
+    await requestCheck(db, target, {
+      from: resource.config_pin ?? resource.pinned_version,
+      shallow: true,
+      reusePending: true,
+      createdBy: createdBy(req),
+    });
+  }
+}
+
 /** POST {J}/builds: a pending build named with the job's next number, for the scheduler. */
 export async function triggerJob(req: ApiRequest): Promise<Response> {
   const job = await findJob(req);
   if (job.config.disable_manual_trigger) {
     throw new ConflictError(`manual triggering is disabled for job '${job.name}'`);
   }
-  const createdBy = req.caller.kind === 'user' ? req.caller.displayId : null;
   const buildId = await inTransaction(req.ctx.pool, async (db) => {
     const numbered = await db.query<{ n: number }>(
       `UPDATE jobs SET build_number_seq = build_number_seq + 1, schedule_requested = now()
@@ -104,8 +168,9 @@ export async function triggerJob(req: ApiRequest): Promise<Response> {
     const inserted = await db.query<{ id: number }>(
       `INSERT INTO builds (team_id, pipeline_id, job_id, name, status, manually_triggered, created_by)
        VALUES ($1, $2, $3, $4, 'pending', true, $5) RETURNING id`,
-      [req.team!.id, req.pipeline!.id, job.id, String(numbered.rows[0]!.n), createdBy],
+      [req.team!.id, req.pipeline!.id, job.id, String(numbered.rows[0]!.n), createdBy(req)],
     );
+    await requestInputChecks(db, req, job);
     return inserted.rows[0]!.id;
   });
   req.log.info({ build_id: buildId, job: job.name }, 'job-triggered');

@@ -21,7 +21,8 @@ export type Resolution =
 /** Bounds the backtracking on pathological histories; giving up leaves the job waiting. */
 const MAX_VISITS = 10_000;
 
-function inputSpecs(state: PipelineState, job: JobSummary): InputSpec[] | string {
+/** The job's inputs as the version search reads them, or why they cannot be read. */
+export function inputSpecs(state: PipelineState, job: JobSummary): InputSpec[] | string {
   const jobIds = new Map(state.jobs.map((j) => [j.name, j.id]));
   const specs: InputSpec[] = [];
   for (const input of job.inputs) {

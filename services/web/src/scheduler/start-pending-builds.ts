@@ -1,8 +1,9 @@
 // Starts a job's pending builds in order while max_in_flight, serial and serial_groups allow.
 import type { PoolClient } from '@jetbridge/db';
 import type { PipelineConfig } from '@jetbridge/pipeline';
+import { inputsAwaitingCheck } from './input-checks.ts';
 import type { JobRow, PipelineState } from './pipeline-state.ts';
-import type { Resolution, ResolvedInput } from './resolve-inputs.ts';
+import { resolveInputs, type Resolution, type ResolvedInput } from './resolve-inputs.ts';
 import { startJobBuild, type StoredBuildInput } from './start-job-build.ts';
 
 /** Reruns sort right after the build they rerun, so they go ahead of newer builds. */
@@ -11,16 +12,21 @@ const QUEUE_ORDER = 'ORDER BY COALESCE(rerun_of, id), id';
 interface PendingBuild {
   id: number;
   rerun_of: number | null;
+  manually_triggered: boolean;
 }
 
 /** Jobs whose running builds count against this job's limit: itself, or its serial groups. */
-function limitingJobs(state: PipelineState, job: JobRow): JobRow[] {
+export function limitingJobs(state: PipelineState, job: JobRow): JobRow[] {
   const groups = job.summary.serialGroups;
   if (groups.length === 0) return [job];
   return state.jobs.filter((j) => j.summary.serialGroups.some((g) => groups.includes(g)));
 }
 
-async function hasRoom(client: PoolClient, job: JobRow, limiting: JobRow[]): Promise<boolean> {
+export async function hasRoom(
+  client: PoolClient,
+  job: JobRow,
+  limiting: JobRow[],
+): Promise<boolean> {
   const max = job.summary.maxInFlight;
   if (max === 0) return true;
   const running = await client.query<{ n: number }>(
@@ -75,8 +81,8 @@ export async function startPendingBuilds(
   resolution: Resolution,
 ): Promise<number> {
   const pending = await client.query<PendingBuild>(
-    `SELECT id, rerun_of FROM builds WHERE job_id = $1 AND status = 'pending' AND NOT aborted
-     ${QUEUE_ORDER}`,
+    `SELECT id, rerun_of, manually_triggered FROM builds
+     WHERE job_id = $1 AND status = 'pending' AND NOT aborted ${QUEUE_ORDER}`,
     [job.id],
   );
   const limiting = limitingJobs(state, job);
@@ -86,6 +92,12 @@ export async function startPendingBuilds(
     if (!(await isNextInGroups(client, build, job, limiting))) break;
 
     let inputs = build.rerun_of ? await rerunInputs(client, build.rerun_of) : null;
+    if (!inputs && build.manually_triggered) {
+      // Builds queued behind it wait too: they start in order.
+      if ((await inputsAwaitingCheck(client, state, job, build.id)).length > 0) break;
+      // The checks may have finished after this pass resolved the inputs: choose afresh.
+      resolution = await resolveInputs(client, state, job.id, job.summary);
+    }
     if (!inputs) {
       if (!resolution.satisfied) break;
       inputs = resolution.inputs;
