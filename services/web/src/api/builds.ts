@@ -1,8 +1,10 @@
-// Build routes: lists, a build, its public plan, and abort.
+// Build routes: lists, a build, its public plan, its comment, and abort.
 import { channels, inTransaction } from '@jetbridge/db';
 import { toPublicPlan, type Plan } from '@jetbridge/pipeline';
-import { NotFoundError } from '@jetbridge/api-types';
+import { BadRequestError, NotFoundError } from '@jetbridge/api-types';
 import { finishBuild } from '../builds/index.ts';
+import { buildPreparation } from '../scheduler/index.ts';
+import { readJsonObject } from './body.ts';
 import { listBuildPage } from './build-pages.ts';
 import { presentBuild } from './present/build.ts';
 import { empty, json } from './respond.ts';
@@ -51,6 +53,11 @@ export async function getBuildPlan(req: ApiRequest): Promise<Response> {
   return json(200, toPublicPlan(plan));
 }
 
+/** GET /api/v1/builds/:id/preparation: what keeps a pending job build from starting. */
+export async function getBuildPreparation(req: ApiRequest): Promise<Response> {
+  return json(200, await buildPreparation(req.ctx.pool, req.build!.id));
+}
+
 /**
  * PUT /api/v1/builds/:id/abort marks the build aborted for the engine or scheduler to finish;
  * with `?force` a pending or started build is finished as aborted at once and its running steps
@@ -68,4 +75,16 @@ export async function abortBuild(req: ApiRequest): Promise<Response> {
   if (force) await req.ctx.bus.publishAbort({ v: 1, buildId: build.id, reason: 'aborted' });
   await req.ctx.wakeups.notify(channels.builds, String(build.id));
   return empty(204);
+}
+
+/** PUT /api/v1/builds/:id/comment with `{"comment": "..."}`; an absent comment clears it. */
+export async function setBuildComment(req: ApiRequest): Promise<Response> {
+  const body = await readJsonObject<{ comment?: unknown }>(req.request);
+  const comment = body.comment ?? '';
+  if (typeof comment !== 'string') throw new BadRequestError('comment must be a string');
+  await req.ctx.pool.query('UPDATE builds SET comment = $2 WHERE id = $1', [
+    req.build!.id,
+    comment === '' ? null : comment,
+  ]);
+  return empty(200);
 }

@@ -1,4 +1,4 @@
-// Server info, the caller's user info, and health.
+// Server info, the credential managers, the caller's user info, and health.
 import type { Info, UserInfo } from '@jetbridge/api-types';
 import { connectorOf } from '../auth/claims.ts';
 import { json } from './respond.ts';
@@ -23,6 +23,15 @@ export async function getInfo(req: ApiRequest): Promise<Response> {
   if (externalUrl) info.external_url = externalUrl;
   if (clusterName) info.cluster_name = clusterName;
   return json(200, info);
+}
+
+/**
+ * GET /api/v1/info/creds: the configured credential managers by name, without secrets. JetBridge
+ * has none (pipelines resolve `((vars))` from instance vars and `dummy` var sources), which
+ * Concourse answers with an empty object.
+ */
+export async function getInfoCreds(): Promise<Response> {
+  return json(200, {});
 }
 
 export async function getUser(req: ApiRequest): Promise<Response> {

@@ -2,7 +2,9 @@
 import { buildEvents } from '../events/build-events-route.ts';
 import { listActiveUsers } from './active-users.ts';
 import * as artifacts from './artifacts.ts';
+import { getBuildResources } from './build-resources.ts';
 import * as builds from './builds.ts';
+import { getComponents } from './components.ts';
 import * as containers from './containers.ts';
 import { acceptHijack, hijackWithoutUpgrade } from './hijack.ts';
 import * as info from './info.ts';
@@ -21,6 +23,7 @@ import * as teams from './teams.ts';
 import * as wall from './wall.ts';
 import { landWorker, pruneWorker, retireWorker } from './worker-admin.ts';
 import { listVolumes } from './volumes.ts';
+import { checkResourceWebhook } from './webhooks.ts';
 import { listWorkers } from './workers.ts';
 
 const V1 = '/api/v1';
@@ -47,6 +50,8 @@ const operator = team('pipeline-operator');
 
 export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: `${V1}/info`, auth: open, handler: info.getInfo },
+  { method: 'GET', path: `${V1}/info/creds`, auth: admin, handler: info.getInfoCreds },
+  { method: 'GET', path: `${V1}/components`, auth: admin, handler: getComponents },
   { method: 'GET', path: `${V1}/health`, auth: open, handler: info.getHealth },
   { method: 'GET', path: `${V1}/user`, auth: authn, handler: info.getUser },
   { method: 'GET', path: `${V1}/wall`, auth: open, handler: wall.getWall },
@@ -149,6 +154,7 @@ export const apiRoutes: readonly Route[] = [
     handler: oneOff.createPipelineBuild,
   },
 
+  { method: 'GET', path: `${V1}/jobs`, auth: open, handler: jobs.listAllJobs },
   { method: 'GET', path: `${P}/jobs`, auth: pipe, handler: jobs.listJobs },
   { method: 'GET', path: J, auth: pipe, handler: jobs.getJob },
   { method: 'GET', path: `${J}/builds`, auth: pipeJobBuilds, handler: jobs.listJobBuilds },
@@ -182,6 +188,7 @@ export const apiRoutes: readonly Route[] = [
   { method: 'PUT', path: `${J}/pause`, auth: operator, handler: jobs.pauseJob },
   { method: 'PUT', path: `${J}/unpause`, auth: operator, handler: jobs.unpauseJob },
 
+  { method: 'GET', path: `${V1}/resources`, auth: open, handler: resources.listAllResources },
   { method: 'GET', path: `${P}/resources`, auth: pipe, handler: resources.listResources },
   { method: 'GET', path: R, auth: pipe, handler: resources.getResource },
   {
@@ -190,6 +197,12 @@ export const apiRoutes: readonly Route[] = [
     auth: operator,
     rejectArchived: true,
     handler: resources.checkResource,
+  },
+  {
+    method: 'POST',
+    path: `${R}/check/webhook`,
+    auth: open,
+    handler: checkResourceWebhook,
   },
   {
     method: 'PUT',
@@ -242,6 +255,19 @@ export const apiRoutes: readonly Route[] = [
   { method: 'GET', path: `${B}/plan`, auth: buildReadJob, handler: builds.getBuildPlan },
   { method: 'GET', path: `${B}/events`, auth: buildReadJob, handler: buildEvents },
   { method: 'GET', path: `${B}/artifacts`, auth: buildReadJob, handler: oneOff.listBuildArtifacts },
+  { method: 'GET', path: `${B}/resources`, auth: buildRead, handler: getBuildResources },
+  {
+    method: 'GET',
+    path: `${B}/preparation`,
+    auth: buildReadJob,
+    handler: builds.getBuildPreparation,
+  },
+  {
+    method: 'PUT',
+    path: `${B}/comment`,
+    auth: { kind: 'build-write', role: 'pipeline-operator' },
+    handler: builds.setBuildComment,
+  },
   {
     method: 'PUT',
     path: `${B}/abort`,
