@@ -35,7 +35,7 @@ export { parseVarRef, VAR_PATTERN_SOURCE, type VarRef } from './vars/var-ref.ts'
 export { instanceVarsToQuery, instanceVarsFromQuery } from './instance-vars/query.ts';
 export { parseTaskConfig, coerceTaskParams } from './task/parse-task-config.ts';
 export { compileJobPlan, UnknownJobError } from './plan/compile-job-plan.ts';
-export { toPublicPlan } from './plan/public-plan.ts';
+export { toPublicPlan, publicPlan } from './plan/public-plan.ts';
 export type {
   Plan,
   GetPlan,
@@ -60,5 +60,10 @@ export type {
 } from './summary/summarize-pipeline.ts';
 export { parseStep, type StepNode } from './steps/step-tree.ts';
 export { jobStepTree } from './steps/job-steps.ts';
-export { imageFor } from './plan/image-plan.ts';
+export {
+  imageFor,
+  fetchImagePlan,
+  defaultImageCheckInterval,
+  type ImageFetchPlan,
+} from './plan/image-plan.ts';
 export { parseGoDuration } from './steps/go-duration.ts';

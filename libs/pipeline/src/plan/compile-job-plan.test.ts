@@ -96,6 +96,25 @@ describe('compileJobPlan', () => {
     assert.deepEqual(parent.check_plan!.check!.image, { base_type: 'registry-image' });
   });
 
+  it('plans a custom type chain with its base type, privilege, interval and tags', () => {
+    const plan = compile(
+      `resource_types:\n- {name: outer, type: inner, privileged: true, check_every: 10m, tags: [t1]}\n- {name: inner, type: mock, params: {mirror_self_via_params: true}}\nresources:\n- {name: r, type: outer}\njobs:\n- name: j\n  plan: [{get: r}]\n`,
+    );
+    const image = plan.do![0]!.get!.image;
+    assert.equal(image.base_type, 'mock');
+    assert.equal(image.privileged, true);
+    const check = image.check_plan!.check!;
+    assert.deepEqual(
+      [check.name, check.type, check.resource_type, check.interval, check.tags],
+      ['outer', 'inner', 'outer', '10m', ['t1']],
+    );
+    const innerGet = image.get_plan!.get!.image.get_plan!.get!;
+    assert.deepEqual(innerGet.params, { mirror_self_via_params: true });
+    assert.deepEqual(innerGet.tags, ['t1']);
+    assert.equal(image.get_plan!.get!.image.check_plan!.check!.interval, '1m');
+    assert.equal(image.get_plan!.get!.image.privileged, undefined);
+  });
+
   it('coerces task params to strings and propagates do tags', () => {
     const plan = compile(
       'jobs:\n- name: j\n  plan:\n  - do: [{task: t, file: f, params: {NUM: 1, B: true, M: {a: 1}, E: null}}]\n    tags: [x]\n',

@@ -13,7 +13,7 @@ function pick<T extends object>(value: T, keys: Array<keyof T>): Json {
   return out;
 }
 
-/** A custom type's image steps, as Concourse shows them: `image_check_plan`/`image_get_plan`. */
+/** A step's image steps as Concourse shows them: `image_get_plan`, then `image_check_plan`. */
 function publicImage(image: ImagePlan | undefined): Json {
   const out: Json = {};
   if (image?.get_plan) out.image_get_plan = publicPlan(image.get_plan);
@@ -21,28 +21,30 @@ function publicImage(image: ImagePlan | undefined): Json {
   return out;
 }
 
+/** A get, put or check: `name` and `type` always, in the key order Concourse writes them. */
+function publicResourceStep(
+  step: { name?: string; type: string; resource?: string; version?: unknown; image?: ImagePlan },
+  keys: Array<'resource' | 'version'>,
+): Json {
+  return {
+    name: step.name ?? '',
+    type: step.type,
+    ...pick(step, keys),
+    ...publicImage(step.image),
+  };
+}
+
 function publicHook(key: keyof Omit<HookPlan, 'step'>, hook: HookPlan): Json {
   return { step: publicPlan(hook.step), [key]: publicPlan(hook[key]!) };
 }
 
-function publicPlan(plan: Plan): Json {
+/** One plan node and everything under it, public (what image-check/image-get events carry). */
+export function publicPlan(plan: Plan): Json {
   const out: Json = { id: plan.id };
   if (plan.attempts) out.attempts = plan.attempts;
-  if (plan.get) {
-    out.get = {
-      ...pick(plan.get, ['name', 'type', 'resource', 'version']),
-      ...publicImage(plan.get.image),
-    };
-  }
-  if (plan.put) {
-    out.put = { ...pick(plan.put, ['name', 'type', 'resource']), ...publicImage(plan.put.image) };
-  }
-  if (plan.check) {
-    out.check = {
-      ...pick(plan.check, ['name', 'type', 'resource', 'resource_type']),
-      ...publicImage(plan.check.image),
-    };
-  }
+  if (plan.get) out.get = publicResourceStep(plan.get, ['resource', 'version']);
+  if (plan.put) out.put = publicResourceStep(plan.put, ['resource']);
+  if (plan.check) out.check = publicResourceStep(plan.check, []);
   if (plan.task) {
     out.task = {
       name: plan.task.name,

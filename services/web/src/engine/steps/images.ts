@@ -26,8 +26,15 @@ export function baseTypeImage(type: string): string {
   return `concourse/${type}-resource`;
 }
 
+/** Types whose version names an image in a registry, which the step's pod pulls by itself. */
+export function isRegistryImageType(type: string | undefined): boolean {
+  return type === 'registry-image' || type === 'docker-image';
+}
+
 interface ImageGet {
   type: string;
+  /** The base type at the bottom of `type`'s chain, when `type` is a custom type. */
+  baseType?: string;
   source?: Record<string, unknown> | null;
   params?: Record<string, unknown> | null;
   version?: Record<string, string> | null;
@@ -42,7 +49,7 @@ function isTrue(value: unknown): boolean {
 /** The image produced by getting `get`, as an artifact in rootfs format. */
 export function imageFromGet(get: ImageGet): StepImage {
   const source = get.source ?? {};
-  if (get.type === 'registry-image' || get.type === 'docker-image') {
+  if (isRegistryImageType(get.type) || isRegistryImageType(get.baseType)) {
     const repository = source.repository;
     if (typeof repository !== 'string' || repository === '') {
       throw new StepError(`image of type ${get.type} needs source.repository`);
@@ -83,7 +90,7 @@ export async function resourceImage(
   typeVersion: TypeVersionLookup = async () => undefined,
 ): Promise<StepImage> {
   const privileged = image?.privileged === true;
-  if (!image || image.base_type) {
+  if (!image?.get_plan) {
     return { ref: baseTypeImage(image?.base_type ?? type), env: [], privileged };
   }
   const get = image.get_plan?.get;
