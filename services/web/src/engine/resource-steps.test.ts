@@ -5,7 +5,7 @@ import { channels, inTransaction } from '@jetbridge/db';
 import { createCheckBuild } from '../builds/index.ts';
 import type { Plan } from '@jetbridge/pipeline';
 import { EngineHarness } from './testing/engine-harness.ts';
-import { FakeExecutor } from './testing/fake-executor.ts';
+import { FakeExecutor, fakeDigest } from './testing/fake-executor.ts';
 
 const mockImage = { base_type: 'mock' };
 
@@ -255,7 +255,7 @@ describe('resource, task file and load_var steps', () => {
     const buildId = await jobBuild(plan);
     assert.equal(await h.waitForFinish(buildId), 'succeeded');
     const task = executor.jobs.find((j) => j.buildId === buildId && j.type === 'task')!;
-    assert.equal(task.image.ref, 'alpine:3.20');
+    assert.equal(task.image.ref, `alpine@${fakeDigest('alpine', '3.20')}`);
     assert.deepEqual(task.run.args, ['-c', 'echo hi']);
     assert.equal(task.run.env.FROM_FILE, 'file');
     assert.equal(task.run.env.OVERRIDDEN, 'step');

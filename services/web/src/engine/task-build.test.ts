@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EngineHarness, taskPlan } from './testing/engine-harness.ts';
-import { FakeExecutor } from './testing/fake-executor.ts';
+import { FakeExecutor, fakeDigest } from './testing/fake-executor.ts';
 
 describe('a one-step task build', () => {
   let h: EngineHarness;
@@ -38,6 +38,10 @@ describe('a one-step task build', () => {
       [
         'status@1.0',
         'initialize-task@4.0',
+        'image-get@1.1',
+        'initialize-get@2.0',
+        'start-get@1.0',
+        'finish-get@5.1',
         'selected-worker@1.0',
         'start-task@5.0',
         'log@5.1',
@@ -56,15 +60,80 @@ describe('a one-step task build', () => {
     assert.deepEqual(init.origin, { id: 't1' });
     assert.deepEqual(init.config, {
       platform: 'linux',
-      image: 'busybox:latest',
+      image: '',
       run: { path: 'sh', args: ['-c', 'echo hello'], dir: '' },
       inputs: [],
     });
-    assert.deepEqual(events[2]!.data.selected_worker, 'k8s-test');
-    assert.deepEqual(events[4]!.data.origin, { id: 't1', source: 'stdout' });
-    assert.equal(events[4]!.data.payload, 'hello\n');
-    assert.deepEqual(events[5]!.data.origin, { id: 't1', source: 'stderr' });
-    assert.equal(events[6]!.data.exit_status, 0);
+    const digest = fakeDigest('busybox');
+    assert.deepEqual(events[2]!.data.origin, { id: 't1' });
+    assert.deepEqual(events[2]!.data.plan, {
+      id: 't1/image-get',
+      get: { name: 'image', type: 'registry-image', version: { digest } },
+    });
+    assert.deepEqual(events[3]!.data.origin, { id: 't1/image-get' });
+    assert.deepEqual(events[5]!.data.version, { digest });
+    assert.equal(events[5]!.data.exit_status, 0);
+    assert.deepEqual(events[6]!.data.selected_worker, 'k8s-test');
+    assert.deepEqual(events[8]!.data.origin, { id: 't1', source: 'stdout' });
+    assert.equal(events[8]!.data.payload, 'hello\n');
+    assert.deepEqual(events[9]!.data.origin, { id: 't1', source: 'stderr' });
+    assert.equal(events[10]!.data.exit_status, 0);
+  });
+
+  it('checks and gets an image_resource as sub-steps, then runs on the digest it found', async () => {
+    const plan = taskPlan('t5', 'checked');
+    delete (plan.task!.config!.image_resource as { version?: unknown }).version;
+    const buildId = await h.createBuild(plan);
+    assert.equal(await h.waitForFinish(buildId), 'succeeded');
+
+    const events = await h.events(buildId);
+    const at = (id: string) =>
+      events
+        .filter((e) => (e.data.origin as { id?: string } | undefined)?.id === id)
+        .map((e) => e.type);
+    assert.deepEqual(at('t5'), [
+      'initialize-task',
+      'image-check',
+      'image-get',
+      'selected-worker',
+      'start-task',
+      'log',
+      'log',
+      'finish-task',
+    ]);
+    assert.deepEqual(at('t5/image-check'), [
+      'initialize-check',
+      'selected-worker',
+      'start',
+      'finish',
+    ]);
+    assert.deepEqual(at('t5/image-get'), ['initialize-get', 'start-get', 'finish-get']);
+    const types = events.map((e) => e.type);
+    assert.ok(types.indexOf('finish') < types.indexOf('initialize-get'));
+    assert.ok(types.indexOf('finish-get') < types.indexOf('start-task'));
+
+    const check = events.find((e) => e.type === 'image-check')!;
+    assert.deepEqual(check.data.plan, {
+      id: 't5/image-check',
+      check: { name: 'image', type: 'registry-image' },
+    });
+    const initCheck = events.find((e) => e.type === 'initialize-check')!;
+    assert.equal(initCheck.data.name, 'image');
+    const finish = events.find((e) => e.type === 'finish')!;
+    assert.equal(finish.data.succeeded, true);
+    const version = { tag: 'latest', digest: fakeDigest('busybox') };
+    assert.deepEqual(events.find((e) => e.type === 'finish-get')!.data.version, version);
+
+    const jobs = executor.jobs.filter((j) => j.buildId === buildId);
+    assert.deepEqual(
+      jobs.map((j) => [j.type, j.metadata.stepName, j.image.ref]),
+      [
+        ['check', 'image', 'concourse/registry-image-resource'],
+        ['task', 'checked', `busybox@${version.digest}`],
+      ],
+    );
+    assert.equal(jobs[0]!.stdin, '{"source":{"repository":"busybox"}}');
+    assert.match(jobs[0]!.podName, /^chk-image-[0-9a-f]{8}$/);
   });
 
   it('publishes a step job with the handle, pod name, image and command of the task', async () => {
@@ -75,7 +144,7 @@ describe('a one-step task build', () => {
     const job = executor.jobs.find((j) => j.buildId === buildId)!;
     assert.match(job.handle, /^[0-9a-f]{32}$/);
     assert.match(job.podName, /^oneoff-b\d+-task-[0-9a-f]{8}$/);
-    assert.equal(job.image.ref, 'busybox:latest');
+    assert.equal(job.image.ref, `busybox@${fakeDigest('busybox')}`);
     assert.deepEqual(job.run.args, ['-c', 'echo params']);
     assert.equal(job.run.env.COUNT, '3');
     assert.equal(job.run.env.ATC_EXTERNAL_URL, 'http://jetbridge.test');

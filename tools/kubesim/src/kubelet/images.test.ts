@@ -40,6 +40,18 @@ describe('image catalog', () => {
     );
   });
 
+  it('runs registry image checks with the stand-in scripts and pulls the digests they report', () => {
+    const catalog = new ImageCatalog();
+    const docker = catalog.lookup('concourse/docker-image-resource');
+    assert.ok(docker.ok && docker.spec.kind === 'host');
+    assert.match(String(docker.spec.resourceDir), /tools\/registry-image-resource\/bin$/);
+    assert.deepEqual(docker.spec.env, { JETBRIDGE_IMAGE_RESOURCE_FLAVOR: 'docker-image' });
+    assert.deepEqual(catalog.lookup(`busybox@sha256:${'3'.repeat(64)}`), {
+      ok: true,
+      spec: { kind: 'busybox' },
+    });
+  });
+
   it('lets extra entries override the built-in ones', () => {
     const catalog = new ImageCatalog({ 'my/image': { kind: 'unpullable' } });
     assert.deepEqual(catalog.lookup('my/image:2'), { ok: true, spec: { kind: 'unpullable' } });

@@ -29,6 +29,16 @@ export const builtInImages: Record<string, ImageSpec> = {
     kind: 'host',
     resourceDir: join(repoRoot, 'tools/time-resource/bin'),
   },
+  // Image checks of registry images: a digest per repository and tag, as nothing is pulled.
+  'concourse/registry-image-resource': {
+    kind: 'host',
+    resourceDir: join(repoRoot, 'tools/registry-image-resource/bin'),
+  },
+  'concourse/docker-image-resource': {
+    kind: 'host',
+    resourceDir: join(repoRoot, 'tools/registry-image-resource/bin'),
+    env: { JETBRIDGE_IMAGE_RESOURCE_FLAVOR: 'docker-image' },
+  },
 };
 
 const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';

@@ -10,3 +10,8 @@ export class StepError extends Error {
 export function isOk(outcome: Outcome): boolean {
   return outcome === 'succeeded';
 }
+
+/** A step stopped from outside while it prepared (its image fetch was aborted or timed out). */
+export class StepStoppedError extends Error {
+  override name = 'StepStoppedError';
+}

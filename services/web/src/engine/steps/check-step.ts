@@ -1,16 +1,23 @@
 // A check step: runs the resource type's check script from the given or latest saved version and
-// saves what it reports. Check builds show its stderr and end failed when it exits non-zero.
-import type { CheckPlan, Plan } from '@jetbridge/pipeline';
-import type { Pool } from '@jetbridge/db';
+// saves what it reports. The image check of a custom type skips the script while the type's last
+// check is within its interval, and reports the type's latest version instead, as Concourse does.
+// An image_resource's check belongs to no pipeline scope: it saves nothing.
+import {
+  defaultImageCheckInterval,
+  parseGoDuration,
+  type CheckPlan,
+  type Plan,
+} from '@jetbridge/pipeline';
+import { inTransaction, type Pool } from '@jetbridge/db';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
+import { latestVersion, ScopeNotFoundError, type VersionScope } from '../../resources/index.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
-import { runContainerStep, type ContainerStepResult } from './container-step.ts';
+import { runContainerStep, type ContainerStepResult, type FinishedStep } from './container-step.ts';
 import { goRequestJson } from './go-json.ts';
-import { resourceImage } from './images.ts';
+import { resourceStepImage } from './image-fetch.ts';
 import { parseCheckResult, type ResourceVersion } from './resource-output.ts';
 import { saveCheckResult } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
-import { typeVersionLookup } from './type-versions.ts';
 import { resourceEnv } from './step-env.ts';
 
 interface CheckedScope {
@@ -27,33 +34,64 @@ async function checkedScope(pool: Pool, run: BuildRun, check: CheckPlan): Promis
     );
     return { resourceId: null, resourceTypeId: found.rows[0]?.id ?? run.build.resourceTypeId };
   }
-  const name = check.resource ?? check.name;
-  const found = await pool.query<{ id: number }>(
-    'SELECT id FROM resources WHERE pipeline_id = $1 AND name = $2',
-    [pipelineId, name],
-  );
-  return { resourceId: found.rows[0]?.id ?? run.build.resourceId, resourceTypeId: null };
+  if (check.resource) {
+    const found = await pool.query<{ id: number }>(
+      'SELECT id FROM resources WHERE pipeline_id = $1 AND name = $2',
+      [pipelineId, check.resource],
+    );
+    return { resourceId: found.rows[0]?.id ?? run.build.resourceId, resourceTypeId: null };
+  }
+  return { resourceId: null, resourceTypeId: null };
 }
 
-async function latestVersion(
+async function latestOf(pool: Pool, checked: CheckedScope): Promise<ResourceVersion | undefined> {
+  const scope: VersionScope | null =
+    checked.resourceId !== null
+      ? { resourceId: checked.resourceId }
+      : checked.resourceTypeId !== null
+        ? { resourceTypeId: checked.resourceTypeId }
+        : null;
+  if (!scope) return undefined;
+  try {
+    const latest = await inTransaction(pool, (client) => latestVersion(client, scope));
+    return latest?.version;
+  } catch (err) {
+    if (err instanceof ScopeNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * An image check of a custom type runs only once the type's interval has passed since its last
+ * check (never, for `never`); the type's own check builds and manual checks always run.
+ */
+async function isWithinInterval(
   pool: Pool,
-  scope: CheckedScope,
-): Promise<ResourceVersion | undefined> {
-  const found = scope.resourceId
-    ? await pool.query<{ version: ResourceVersion }>(
-        `SELECT rv.version FROM resource_versions rv
-         JOIN resources r ON r.id = rv.resource_id AND rv.config_hash = r.config_hash
-         WHERE r.id = $1 ORDER BY rv.check_order DESC LIMIT 1`,
-        [scope.resourceId],
-      )
-    : scope.resourceTypeId
-      ? await pool.query<{ version: ResourceVersion }>(
-          `SELECT version FROM resource_versions WHERE resource_type_id = $1
-           ORDER BY check_order DESC LIMIT 1`,
-          [scope.resourceTypeId],
-        )
-      : { rows: [] };
-  return found.rows[0]?.version;
+  run: BuildRun,
+  check: CheckPlan,
+  checked: CheckedScope,
+): Promise<boolean> {
+  const typeId = checked.resourceTypeId;
+  if (!check.resource_type || check.skip_interval || typeId === null) return false;
+  if (run.build.resourceTypeId === typeId) return false;
+  const interval = check.interval ?? defaultImageCheckInterval;
+  if (interval === 'never') return true;
+  const ms = parseGoDuration(interval);
+  if (ms === null) return false;
+  const found = await pool.query<{ recent: boolean }>(
+    `SELECT last_checked > now() - make_interval(secs => $2::double precision / 1000) AS recent
+     FROM resource_types WHERE id = $1`,
+    [typeId, ms],
+  );
+  return found.rows[0]?.recent === true;
+}
+
+function finishEvent(planId: string, succeeded: boolean): BuildEvent {
+  return {
+    type: 'finish',
+    version: '1.0',
+    data: { origin: { id: planId }, time: eventTime(), succeeded },
+  };
 }
 
 export async function runCheckStep(
@@ -69,12 +107,28 @@ export async function runCheckStep(
   };
   return runContainerStep(run, scope, {
     planId: plan.id,
-    prepare: async () => {
-      const image = await resourceImage(check.image, check.type, typeVersionLookup(run));
+    prepare: async ({ begin }) => {
+      await begin([
+        {
+          type: 'initialize-check',
+          version: '1.0',
+          data: { origin, time: eventTime(), name: check.name },
+        },
+      ]);
+      const image = await resourceStepImage(run, scope, check.image, check.type);
       checked = await checkedScope(run.ctx.pool, run, check);
+      if (await isWithinInterval(run.ctx.pool, run, check, checked)) {
+        const latest = await latestOf(run.ctx.pool, checked);
+        const settled: FinishedStep = {
+          state: 'succeeded',
+          events: [finishEvent(plan.id, true)],
+          patch: { versions: [], ...(latest ? { version: latest } : {}) },
+        };
+        return { settled };
+      }
       const from =
         (check.from_version as ResourceVersion | undefined) ??
-        (await latestVersion(run.ctx.pool, checked));
+        (await latestOf(run.ctx.pool, checked));
       const job = {
         ...baseStepJob(run, scope, {
           planId: plan.id,
@@ -101,20 +155,22 @@ export async function runCheckStep(
         timeoutMs: null,
         tags: check.tags ?? [],
       };
-      const init: BuildEvent = {
-        type: 'initialize-check',
+      const start: BuildEvent = {
+        type: 'start',
         version: '1.0',
-        data: { origin, time: eventTime(), name: check.name },
+        data: { origin, time: eventTime() },
       };
-      return { job, initEvents: [init], extra: { checked } };
+      return { job, startEvent: start, extra: { checked } };
     },
     finish: async (exit, stored) => {
-      if (exit.exitStatus !== 0) return { state: 'failed', events: [], patch: {} };
+      if (exit.exitStatus !== 0) {
+        return { state: 'failed', events: [finishEvent(plan.id, false)], patch: {} };
+      }
       const versions = parseCheckResult(exit.stdout ?? '');
       const target = (stored.checked as CheckedScope | undefined) ?? checked;
       return {
         state: 'succeeded',
-        events: [],
+        events: [finishEvent(plan.id, true)],
         patch: { versions, ...(versions.length > 0 ? { version: versions.at(-1) } : {}) },
         persist: async (client) => {
           await saveCheckResult(client, {

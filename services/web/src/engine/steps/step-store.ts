@@ -23,6 +23,8 @@ export interface StepResult {
   /** Emitted when the executor reports the process started. */
   startEvent?: BuildEvent;
   exit?: StepExit;
+  /** An image get: the image it produced. */
+  image?: { ref: string; env: string[] };
   /** Artifacts the step produced, by name. */
   artifacts?: Record<string, ArtifactSource>;
   version?: Record<string, string>;

@@ -2,7 +2,9 @@
 // caches become one step job; its exit status decides the step.
 import {
   coerceTaskParams,
+  fetchImagePlan,
   parseTaskConfig,
+  publicPlan,
   resolveVars,
   lookupIn,
   ValidationError,
@@ -17,12 +19,12 @@ import type { BuildRun, Scope } from '../plan/run-context.ts';
 import { StepError } from '../plan/outcome.ts';
 import type { ArtifactSource } from '../plan/artifacts.ts';
 import { runContainerStep, type ContainerStepResult } from './container-step.ts';
-import { imageResourceImage, type StepImage } from './images.ts';
+import { fetchImage } from './image-fetch.ts';
+import type { StepImage } from './images.ts';
 import { readArtifactFile } from './read-artifact-file.ts';
 import { baseStepJob } from './step-job.ts';
 import { taskEnv } from './step-env.ts';
 import { taskCaches } from './task-caches.ts';
-import { typeVersionLookup } from './type-versions.ts';
 
 async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<TaskConfig> {
   let config: TaskConfig;
@@ -40,13 +42,28 @@ async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<
   return config;
 }
 
+function imageEvent(type: 'image-check' | 'image-get', ownerId: string, plan: Plan): BuildEvent {
+  return {
+    type,
+    version: '1.1',
+    data: { time: eventTime(), origin: { id: ownerId }, plan: publicPlan(plan) },
+  };
+}
+
+/**
+ * The task's image: an artifact named by the step, or the config's image_resource fetched by its
+ * own check and get (announced to the UI with image-check/image-get events), or the rootfs_uri.
+ */
 async function taskImage(
   run: BuildRun,
   scope: Scope,
+  plan: Plan,
   task: TaskPlan,
   config: TaskConfig,
+  announce: (events: BuildEvent[]) => Promise<void>,
 ): Promise<StepImage> {
   if (task.image) {
+    await announce([]);
     const artifact = scope.artifacts.find(task.image);
     if (!artifact) throw new StepError(`image artifact '${task.image}' not found`);
     if (!artifact.image) {
@@ -54,31 +71,42 @@ async function taskImage(
         `image artifact '${task.image}' has no metadata.json. Is the image in rootfs format?`,
       );
     }
-    return { ...artifact.image, privileged: false };
+    return { ...artifact.image, privileged: task.privileged === true };
   }
   if (config.image_resource) {
     const ir = config.image_resource;
-    return imageResourceImage(
-      {
-        type: ir.type,
-        source: ir.source as Record<string, unknown> | undefined,
-        params: ir.params as Record<string, unknown> | undefined,
-        version: ir.version as Record<string, string> | undefined,
-      },
+    const { getPlan, checkPlan } = fetchImagePlan(
+      plan.id,
+      { ...ir, name: 'image' },
       (task.resource_types ?? []) as unknown as ResourceTypeConfig[],
-      typeVersionLookup(run),
+      task.tags,
     );
+    await announce([
+      ...(checkPlan ? [imageEvent('image-check', plan.id, checkPlan)] : []),
+      imageEvent('image-get', plan.id, getPlan),
+    ]);
+    return fetchImage(run, scope, {
+      getPlan,
+      ...(checkPlan ? { checkPlan } : {}),
+      privileged: task.privileged === true,
+    });
   }
+  await announce([]);
   if (config.rootfs_uri) {
-    return { ref: config.rootfs_uri.replace(/^docker:\/\/\/?/, ''), env: [], privileged: false };
+    return {
+      ref: config.rootfs_uri.replace(/^docker:\/\/\/?/, ''),
+      env: [],
+      privileged: task.privileged === true,
+    };
   }
   throw new StepError('task config must specify image_resource, rootfs_uri or the step an image');
 }
 
-function taskEventConfig(config: TaskConfig, image: StepImage): Record<string, unknown> {
+/** The config as initialize-task and start-task show it; `image` is the rootfs_uri, if any. */
+function taskEventConfig(config: TaskConfig): Record<string, unknown> {
   return {
     platform: config.platform ?? 'linux',
-    image: image.ref,
+    image: config.rootfs_uri ?? '',
     run: { path: config.run?.path ?? '', args: config.run?.args ?? [], dir: config.run?.dir ?? '' },
     inputs: (config.inputs ?? []).map((i) => ({ name: i.name, path: i.path ?? i.name })),
   };
@@ -94,9 +122,17 @@ export async function runTaskStep(
   const workingDir = `/tmp/build/${plan.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   return runContainerStep(run, scope, {
     planId: plan.id,
-    prepare: async () => {
+    prepare: async ({ begin }) => {
       const config = await loadConfig(run, scope, task);
-      const image = await taskImage(run, scope, task, config);
+      const eventConfig = taskEventConfig(config);
+      const init: BuildEvent = {
+        type: 'initialize-task',
+        version: '4.0',
+        data: { time: eventTime(), origin, config: eventConfig },
+      };
+      const image = await taskImage(run, scope, plan, task, config, (events) =>
+        begin([init, ...events]),
+      );
       const inputs = [];
       const missing: string[] = [];
       for (const input of config.inputs ?? []) {
@@ -125,7 +161,7 @@ export async function runTaskStep(
       const job = {
         ...baseStepJob(run, scope, { planId: plan.id, type: 'task', stepName: task.name }),
         image: { ref: image.ref, env: image.env },
-        privileged: task.privileged === true,
+        privileged: image.privileged,
         run: {
           path: config.run.path,
           args: config.run.args ?? [],
@@ -145,18 +181,12 @@ export async function runTaskStep(
         timeoutMs: null,
         tags: task.tags ?? [],
       };
-      const eventConfig = taskEventConfig(config, image);
-      const init: BuildEvent = {
-        type: 'initialize-task',
-        version: '4.0',
-        data: { time: eventTime(), origin, config: eventConfig },
-      };
       const start: BuildEvent = {
         type: 'start-task',
         version: '5.0',
         data: { time: eventTime(), origin, config: eventConfig },
       };
-      return { job, initEvents: [init], startEvent: start };
+      return { job, startEvent: start };
     },
     finish: async (exit, stored) => {
       const artifacts: Record<string, ArtifactSource> = {};

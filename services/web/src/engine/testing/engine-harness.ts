@@ -10,6 +10,7 @@ import { silentLogger } from '@jetbridge/telemetry';
 import type { WebContext } from '../../context.ts';
 import { createOneOffBuild, type BuildEvent } from '../../builds/index.ts';
 import { startBuildEngine } from '../index.ts';
+import { fakeDigest } from './fake-executor.ts';
 
 export interface StoredEvent extends BuildEvent {
   eventId: number;
@@ -171,7 +172,10 @@ export class EngineHarness {
   }
 }
 
-/** A task leaf with an inline config. */
+/**
+ * A task leaf with an inline config. Its image_resource pins a version, so the image is only got
+ * (no check job, no pod): the executor sees the task's own job alone.
+ */
 export function taskPlan(id: string, name: string, extra: Record<string, unknown> = {}): Plan {
   return {
     id,
@@ -180,7 +184,11 @@ export function taskPlan(id: string, name: string, extra: Record<string, unknown
       privileged: false,
       config: {
         platform: 'linux',
-        image_resource: { type: 'registry-image', source: { repository: 'busybox' } },
+        image_resource: {
+          type: 'registry-image',
+          source: { repository: 'busybox' },
+          version: { digest: fakeDigest('busybox') },
+        },
         run: { path: 'sh', args: ['-c', `echo ${name}`] },
       },
       ...extra,

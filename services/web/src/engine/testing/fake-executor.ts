@@ -1,5 +1,6 @@
 // Plays the pod-executor's side of the bus contract in engine tests: takes step jobs, publishes
-// step events as a script says, and records the aborts it was sent.
+// step events as a script says, and records the aborts it was sent. Image checks of registry
+// images answer with a made-up digest unless the script decides otherwise.
 import type { AbortStep, Bus, StepJob, Stoppable } from '@jetbridge/bus';
 
 export interface ScriptedRun {
@@ -25,9 +26,10 @@ export class FakeExecutor {
   #consumer: Stoppable | null = null;
   #abortSub: Stoppable | null = null;
 
+  /** `script` decides every job but the checks of registry images, answered as they would be. */
   constructor(bus: Bus, script: Script) {
     this.#bus = bus;
-    this.#script = script;
+    this.#script = withRegistryImageChecks(script);
   }
 
   start(): this {
@@ -128,4 +130,24 @@ export class FakeExecutor {
   #changed(): void {
     for (const listener of [...this.#listeners]) listener();
   }
+}
+
+/** The digest the registry image check of `repository:tag` reports in engine tests. */
+export function fakeDigest(repository: string, tag = 'latest'): string {
+  return `sha256:${Buffer.from(`${repository}:${tag}`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+}
+
+/**
+ * Answers the checks of registry images (task image_resources) as the registry-image resource
+ * would, with `fakeDigest`; every other job goes to `script`.
+ */
+export function withRegistryImageChecks(script: Script): Script {
+  return (job) => {
+    if (job.type !== 'check' || job.image.ref !== 'concourse/registry-image-resource') {
+      return script(job);
+    }
+    const { source } = JSON.parse(job.stdin!) as { source: { repository: string; tag?: string } };
+    const tag = source.tag ?? 'latest';
+    return { stdout: JSON.stringify([{ tag, digest: fakeDigest(source.repository, tag) }]) };
+  };
 }
