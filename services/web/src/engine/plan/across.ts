@@ -14,32 +14,61 @@ const verbatimKeys = new Set([
   'artifact_output',
 ]);
 
-/** Gives every plan node of a substep an id unique to its combination. */
+function isPlanNode(record: Record<string, unknown>): boolean {
+  return typeof record.id === 'string' && Object.keys(record).length > 1;
+}
+
+/** The ids of every plan node in `value`, image plans included. */
+function planIds(value: unknown, ids = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) planIds(v, ids);
+  else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (isPlanNode(record)) ids.add(record.id as string);
+    for (const v of Object.values(record)) planIds(v, ids);
+  }
+  return ids;
+}
+
+/**
+ * Gives every plan node of a substep an id unique to its combination; a get's `version_from`
+ * that names a node of the substep (an image check, a put) follows it.
+ */
 export function reidentify(value: unknown, suffix: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => reidentify(v, suffix));
+  return reidentifyIn(value, suffix, planIds(value));
+}
+
+function reidentifyIn(value: unknown, suffix: string, ids: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => reidentifyIn(v, suffix, ids));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const isPlan = typeof record.id === 'string' && Object.keys(record).length > 1;
+  const isPlan = isPlanNode(record);
   for (const [k, v] of Object.entries(record)) {
     if (k === 'id' && isPlan) out[k] = `${v as string}/${suffix}`;
     else if (isPlan && (k === 'get' || k === 'put' || k === 'check' || k === 'task')) {
-      out[k] = reidentifyLeaf(v as Record<string, unknown>, suffix);
+      out[k] = reidentifyLeaf(v as Record<string, unknown>, suffix, ids);
     } else if (isPlan && k === 'across') {
       const across = v as { substep_template: string };
       const template = reidentify(JSON.parse(across.substep_template), suffix);
       out[k] = { ...across, substep_template: JSON.stringify(template) };
     } else if (isPlan && verbatimKeys.has(k)) out[k] = v;
-    else out[k] = reidentify(v, suffix);
+    else out[k] = reidentifyIn(v, suffix, ids);
   }
   return out;
 }
 
 // Inside a leaf only the image plans are plans; params, sources and versions stay as written.
-function reidentifyLeaf(leaf: Record<string, unknown>, suffix: string): Record<string, unknown> {
-  const image = leaf.image as Record<string, unknown> | undefined;
-  if (!image) return leaf;
-  return { ...leaf, image: reidentify(image, suffix) };
+function reidentifyLeaf(
+  leaf: Record<string, unknown>,
+  suffix: string,
+  ids: Set<string>,
+): Record<string, unknown> {
+  const out = { ...leaf };
+  if (typeof leaf.version_from === 'string' && ids.has(leaf.version_from)) {
+    out.version_from = `${leaf.version_from}/${suffix}`;
+  }
+  if (leaf.image) out.image = reidentifyIn(leaf.image, suffix, ids);
+  return out;
 }
 
 export async function runAcross(
