@@ -195,3 +195,15 @@ export const archiveOutput = {
     z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
   ]),
 };
+
+/**
+ * artifacts rpc `link`: the tar stored under `from` also stored under `to` (a hard link on the
+ * store, no copy), e.g. a get's output kept as a resource cache.
+ */
+export const artifactLink = {
+  request: z.object({ v: z.literal(1), from: z.string(), to: z.string() }),
+  response: z.discriminatedUnion('ok', [
+    z.object({ v: z.literal(1), ok: z.literal(true) }),
+    z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
+  ]),
+};

@@ -25,12 +25,16 @@ export function createArtifactsApp(store: ArtifactStore, registry: Registry): Ho
     return c.json({ key: c.req.param('key'), bytes }, 201);
   });
 
+  // HEAD reaches this handler too: it answers whether (and how large) a tar is stored, unopened.
   app.get('/artifacts/:key', async (c) => {
     const key = c.req.param('key');
-    if (!(await store.exists(key))) return c.json({ error: `artifact ${key} not found` }, 404);
-    return new Response(Readable.toWeb(store.read(key)) as ReadableStream, {
-      headers: { 'Content-Type': 'application/x-tar' },
-    });
+    const size = await store.size(key);
+    if (size === null) return c.json({ error: `artifact ${key} not found` }, 404);
+    const headers = { 'Content-Type': 'application/x-tar' };
+    if (c.req.method === 'HEAD') {
+      return new Response(null, { headers: { ...headers, 'Content-Length': String(size) } });
+    }
+    return new Response(Readable.toWeb(store.read(key)) as ReadableStream, { headers });
   });
 
   app.delete('/artifacts/:key', async (c) => {

@@ -1,7 +1,7 @@
 // The artifact service: owns the artifact store claim. Other services find it over the bus
 // (`locate`) and stream tars to and from it over HTTP; `delete` removes tars nothing references.
 import { hostname } from 'node:os';
-import { artifactDelete, artifactLocate, type Bus } from '@jetbridge/bus';
+import { artifactDelete, artifactLink, artifactLocate, type Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
@@ -50,6 +50,18 @@ export async function startArtifacts(opts: {
     logger.info({ count: keys.length }, 'artifacts-deleted');
     return { v: 1 as const, deleted: keys.length };
   });
+  const link = bus.serve('artifacts', 'link', artifactLink, async ({ from, to }) => {
+    try {
+      await store.link(checkKey(from), checkKey(to));
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      const error = missing ? `artifact ${from} not found` : (err as Error).message;
+      logger.warn({ from, to, err: error }, 'artifact-link-failed');
+      return { v: 1 as const, ok: false as const, error };
+    }
+    logger.debug({ from, to }, 'artifact-linked');
+    return { v: 1 as const, ok: true as const };
+  });
   const gcSettings = { ...defaultGcSettings, ...settings.gc };
   const collect = async () => {
     if (settings.cacheDir !== undefined) {
@@ -84,6 +96,7 @@ export async function startArtifacts(opts: {
       await collecting;
       await locate.stop();
       await remove.stop();
+      await link.stop();
       await server.close();
     },
   };

@@ -47,6 +47,16 @@ describe('artifact store', () => {
     assert.equal(await store.exists('cut'), false);
   });
 
+  it('links a stored tar under a second key that outlives the first', async () => {
+    await store.put('first', Readable.from([Buffer.from('tar bytes')]));
+    await store.link('first', 'rc-second');
+    await store.delete('first');
+    assert.equal(await readFile(join(dir, 'tars', 'rc-second.tar'), 'utf8'), 'tar bytes');
+    await assert.rejects(store.link('first', 'rc-third'), { code: 'ENOENT' });
+    assert.equal(await store.exists('rc-third'), false);
+    assert.deepEqual(await readdir(join(dir, 'incoming')), []);
+  });
+
   it('refuses keys that could escape the store', () => {
     for (const key of ['../x', 'a/b', '', '.hidden', 'A B']) {
       assert.throws(() => store.pathOf(key), InvalidArtifactKeyError);
@@ -70,6 +80,10 @@ describe('artifact store', () => {
     const tooBig = await app.request('/artifacts/h2', { method: 'PUT', body: 'x'.repeat(8192) });
     assert.equal(tooBig.status, 413);
     assert.equal((await app.request('/artifacts/missing')).status, 404);
+    const head = await app.request('/artifacts/h1', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(archive.length));
+    assert.equal((await app.request('/artifacts/missing', { method: 'HEAD' })).status, 404);
     assert.equal((await app.request('/artifacts/h1', { method: 'DELETE' })).status, 204);
     assert.equal(await readFile(join(dir, 'tars', 'h1.tar')).catch(() => null), null);
   });

@@ -2,7 +2,7 @@
 // were written under. A tar becomes visible only complete: it is written to a temporary name in
 // the same directory and renamed.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,33 @@ export class ArtifactStore {
       throw err;
     }
     return { bytes };
+  }
+
+  /**
+   * Stores the tar under `from` also under `to`, as a hard link: no copy, and deleting either key
+   * later leaves the other intact. The link gets a fresh mtime, so collection counts its age from
+   * now. Fails with ENOENT when nothing is stored under `from`.
+   */
+  async link(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    const temp = join(this.root, 'incoming', `${checkKey(to)}.${randomBytes(6).toString('hex')}`);
+    try {
+      await link(source, temp);
+      const now = new Date();
+      await utimes(temp, now, now);
+      await rename(temp, this.pathOf(to));
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  /** The size of the tar under `key`, or null when there is none. */
+  async size(key: string): Promise<number | null> {
+    return stat(this.pathOf(key)).then(
+      (info) => info.size,
+      () => null,
+    );
   }
 
   async exists(key: string): Promise<boolean> {

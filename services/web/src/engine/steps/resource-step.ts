@@ -1,20 +1,21 @@
 // get, put and check steps: a resource script in the resource type's image, the request on stdin
 // and the result on stdout, as the resource interface defines them.
 import { archivedOutputKey } from '@jetbridge/bus';
-import type { GetPlan, Plan, PutPlan } from '@jetbridge/pipeline';
+import type { Plan, PutPlan } from '@jetbridge/pipeline';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
 import type { ArtifactSource } from '../plan/artifacts.ts';
-import { StepError } from '../plan/outcome.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
+import { runCachedGet } from './cached-get.ts';
 import { runContainerStep, type ContainerStepResult } from './container-step.ts';
+import { getInputs, imageOfFetched } from './get-inputs.ts';
 import { goRequestJson } from './go-json.ts';
-import { imageFromGet, resourceImage, type StepImage } from './images.ts';
-import { parseVersionResult, type ResourceVersion } from './resource-output.ts';
+import { resourceImage, type StepImage } from './images.ts';
+import { storeResourceCache } from './resource-cache.ts';
+import { parseVersionResult } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
 import { typeVersionLookup } from './type-versions.ts';
 import { resourceEnv } from './step-env.ts';
-import { loadStep } from './step-store.ts';
 import { putInputs } from './put-inputs.ts';
 
 const getDir = '/tmp/build/get';
@@ -22,30 +23,6 @@ const putDir = '/tmp/build/put';
 
 function nonEmpty(params: Record<string, unknown> | undefined | null) {
   return params && Object.keys(params).length > 0 ? params : undefined;
-}
-
-async function versionFor(run: BuildRun, get: GetPlan): Promise<ResourceVersion | undefined> {
-  if (get.version) return get.version as ResourceVersion;
-  if (!get.version_from) return undefined;
-  const from = await loadStep(run.ctx.pool, run.build.id, get.version_from);
-  const version = from?.result.version;
-  if (!version) throw new StepError(`no version produced by step ${get.version_from}`);
-  return version;
-}
-
-/** A fetched artifact that is an image in rootfs format, when its resource makes one. */
-function imageOfFetched(get: GetPlan, runsIn: StepImage, version: ResourceVersion) {
-  try {
-    return imageFromGet({
-      type: get.type,
-      source: get.source,
-      params: get.params,
-      version,
-      runsIn,
-    });
-  } catch {
-    return undefined;
-  }
 }
 
 function resourceJob(
@@ -81,11 +58,12 @@ export async function runGetStep(
   const get = plan.get!;
   const origin = { id: plan.id };
   const name = get.name ?? get.resource ?? '';
+  const cached = await runCachedGet(run, scope, plan);
+  if (cached) return cached;
   return runContainerStep(run, scope, {
     planId: plan.id,
     prepare: async () => {
-      const image = await resourceImage(get.image, get.type, typeVersionLookup(run));
-      const version = await versionFor(run, get);
+      const { image, version, cacheKey } = await getInputs(run, get);
       const job = {
         ...resourceJob(run, scope, plan, 'get', image),
         run: {
@@ -112,7 +90,8 @@ export async function runGetStep(
         version: '1.0',
         data: { origin, time: eventTime() },
       };
-      return { job, initEvents: [init], startEvent: start };
+      const extra = cacheKey ? { resourceCache: cacheKey } : {};
+      return { job, initEvents: [init], startEvent: start, extra };
     },
     finish: async (exit, stored) => {
       if (exit.exitStatus !== 0) {
@@ -142,6 +121,10 @@ export async function runGetStep(
         version: result.version,
         ...(result.metadata.length > 0 ? { metadata: result.metadata } : {}),
       };
+      if (typeof stored.resourceCache === 'string') {
+        const fetched = { job, name, path: getDir, archivedOnClaim: exit.outputsArchived === true };
+        await storeResourceCache(run, stored.resourceCache, fetched, { type: get.type, ...result });
+      }
       const metadataVars = Object.fromEntries(result.metadata.map((m) => [m.name, m.value]));
       return {
         state: 'succeeded',
