@@ -154,12 +154,51 @@ export function addWebFlags(cmd: Command): Command {
 
 export function addReaperFlags(cmd: Command): Command {
   return cmd
-    .addOption(option('--gc-interval <duration>', 'interval of garbage collection sweeps', '30s'))
+    .addOption(
+      option(
+        '--gc-interval <duration>',
+        'interval of garbage collection: pods, artifact tars, cache directories, build logs',
+        '30s',
+      ),
+    )
     .addOption(
       option(
         '--gc-hijack-grace-period <duration>',
         'how long finished step pods are kept for fly intercept',
         '5m',
+      ),
+    )
+    .addOption(
+      option('--heartbeat-interval <duration>', 'interval of the worker row heartbeat', '15s'),
+    )
+    .addOption(
+      option(
+        '--worker-ttl <duration>',
+        'how long the worker row stays running without a heartbeat (default: twice the interval)',
+      ),
+    )
+    .addOption(
+      option(
+        '--default-build-logs-to-retain <n>',
+        'build logs a job keeps when its config names no build_log_retention builds (0: all)',
+        '0',
+      ),
+    )
+    .addOption(
+      option('--max-build-logs-to-retain <n>', 'most build logs any job keeps (0: no limit)', '0'),
+    )
+    .addOption(
+      option(
+        '--default-days-to-retain-build-logs <n>',
+        'days a job keeps build logs when its config names no build_log_retention days (0: ever)',
+        '0',
+      ),
+    )
+    .addOption(
+      option(
+        '--max-days-to-retain-build-logs <n>',
+        'most days any job keeps build logs (0: no limit)',
+        '0',
       ),
     );
 }

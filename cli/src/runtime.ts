@@ -168,22 +168,44 @@ export async function startPodExecutorService(
 
 export async function startReaperService(
   flags: Flags,
-  deps: { db: Database; logger: Logger; registry: Registry },
+  deps: { db: Database; bus: Bus; logger: Logger; registry: Registry },
 ): Promise<Stoppable> {
   const { startReaper } = await import('@jetbridge/reaper');
+  const heartbeatIntervalMs = duration(
+    String(flags.heartbeatInterval ?? '15s'),
+    '--heartbeat-interval',
+  );
+  // Concourse registers a worker for twice its heartbeat interval.
+  const workerTtlMs = flags.workerTtl
+    ? duration(String(flags.workerTtl), '--worker-ttl')
+    : 2 * heartbeatIntervalMs;
+  if (heartbeatIntervalMs <= 0 || workerTtlMs <= heartbeatIntervalMs) {
+    throw new Error(
+      '--worker-ttl must be longer than --heartbeat-interval (and both above zero), ' +
+        'or the worker row goes stalled between two heartbeats',
+    );
+  }
+  const count = (name: string, flag: string) => integer(String(flags[name] ?? '0'), flag);
   return startReaper({
     settings: {
       namespace: String(flags.kubernetesNamespace),
       kubeconfigPath: str(flags.kubernetesKubeconfig) ?? null,
       gcIntervalMs: duration(String(flags.gcInterval ?? '30s'), '--gc-interval'),
-      heartbeatIntervalMs: 15_000,
-      workerTtlMs: 30_000,
+      heartbeatIntervalMs,
+      workerTtlMs,
       interceptGraceMs: duration(
         String(flags.gcHijackGracePeriod ?? '5m'),
         '--gc-hijack-grace-period',
       ),
+      buildLogRetention: {
+        defaultBuilds: count('defaultBuildLogsToRetain', '--default-build-logs-to-retain'),
+        maxBuilds: count('maxBuildLogsToRetain', '--max-build-logs-to-retain'),
+        defaultDays: count('defaultDaysToRetainBuildLogs', '--default-days-to-retain-build-logs'),
+        maxDays: count('maxDaysToRetainBuildLogs', '--max-days-to-retain-build-logs'),
+      },
     },
     pool: deps.db.pool,
+    bus: deps.bus,
     logger: deps.logger,
     registry: deps.registry,
   });

@@ -133,6 +133,7 @@ export function quickstartCommand(): Command {
     parts.push(
       await startReaperService(flags, {
         db,
+        bus,
         logger: newLogger('reaper', flags),
         registry,
       }),

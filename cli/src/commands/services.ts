@@ -71,17 +71,21 @@ export function podExecutorCommand(): Command {
 
 export function reaperCommand(): Command {
   const cmd = new Command('reaper').description('the worker row and garbage collection');
-  addCommonFlags(addReaperFlags(addKubernetesClusterFlags(addPostgresFlags(cmd))));
+  addCommonFlags(
+    addReaperFlags(addKubernetesClusterFlags(addNatsFlags(addPostgresFlags(cmd), true))),
+  );
   return cmd.action(async (flags: Flags) => {
     startTracing('jetbridge-reaper');
     const logger = newLogger('reaper', flags);
     const registry = createRegistry('reaper');
     const db = await openDatabase(postgresSettings(flags), logger);
-    const reaper = await startReaperService(flags, { db, logger, registry });
+    const bus = await openBus(flags, logger, 'reaper');
+    const reaper = await startReaperService(flags, { db, bus, logger, registry });
     const metrics = await maybeServeMetrics(flags, registry);
     logger.info({}, 'reaper-started');
     await stopOnSignals(logger, [
       { stop: () => db.close() },
+      { stop: () => bus.close() },
       reaper,
       metrics,
       { stop: stopTracing },

@@ -180,6 +180,26 @@ export const artifactDelete = {
   response: z.object({ v: z.literal(1), deleted: z.number().int() }),
 };
 
+/**
+ * artifacts rpc `collect`: removes the tars and task cache directories nothing references, under
+ * the keys they were written with. The reaper's leader asks once per GC interval.
+ */
+export const artifactCollect = {
+  request: z.object({ v: z.literal(1) }),
+  response: z.discriminatedUnion('ok', [
+    z.object({
+      v: z.literal(1),
+      ok: z.literal(true),
+      deletedTars: z.number().int(),
+      expiredUploads: z.number().int(),
+      expiredResourceCaches: z.number().int(),
+      clearedIncoming: z.number().int(),
+      removedCacheDirs: z.number().int(),
+    }),
+    z.object({ v: z.literal(1), ok: z.literal(false), error: z.string() }),
+  ]),
+};
+
 /** pod-executor rpc `archive-output`: tars a directory of a step pod into the artifact store. */
 export const archiveOutput = {
   request: z.object({

@@ -9,7 +9,12 @@ import { collectArtifacts } from './gc.ts';
 import { ArtifactStore } from './store.ts';
 
 const hour = 60 * 60 * 1000;
-const settings = { graceMs: 10 * 60 * 1000, uploadRetentionMs: 12 * hour, incomingMaxAgeMs: hour };
+const settings = {
+  graceMs: 10 * 60 * 1000,
+  uploadRetentionMs: 12 * hour,
+  resourceCacheRetentionMs: 24 * hour,
+  incomingMaxAgeMs: hour,
+};
 const runningHandle = 'a'.repeat(32);
 const finishedHandle = 'b'.repeat(32);
 
@@ -62,6 +67,44 @@ describe('artifact store garbage collection', () => {
     });
     const finished = await build('succeeded', { id: 'z' });
     await artifact('output-b1-downloadable', finished, 13 * hour);
+    const longFinished = await build('succeeded', { id: 'w' });
+    await pool.query(`UPDATE builds SET end_time = now() - interval '13 hours' WHERE id = $1`, [
+      longFinished,
+    ]);
+    await artifact('output-downloaded-long-ago', longFinished, 13 * hour);
+
+    const cache = (key: string, unusedMs: number) =>
+      pool.query(
+        `INSERT INTO resource_caches (store_key, type, version, last_used_at)
+         VALUES ($1, 'git', '{}', now() - make_interval(secs => $2))`,
+        [key, unusedMs / 1000],
+      );
+    await cache('rc-recent', hour);
+    await cache('rc-unused', 25 * hour);
+    await cache('rc-unused-but-running', 25 * hour);
+    // A running step names tars by key: a cache it was given and an output of another build.
+    await pool.query(
+      `INSERT INTO build_steps (build_id, plan_id, state, result) VALUES ($1, 'y', 'running', $2)`,
+      [
+        running,
+        JSON.stringify({
+          job: {
+            inputs: [
+              {
+                name: 'repo',
+                path: 'repo',
+                source: { kind: 'artifact', key: 'rc-unused-but-running' },
+              },
+              {
+                name: 'prev',
+                path: 'prev',
+                source: { kind: 'artifact', key: 'out-of-older-build' },
+              },
+            ],
+          },
+        }),
+      ],
+    );
     for (const [handle, buildId] of [
       [runningHandle, running],
       [finishedHandle, finished],
@@ -73,7 +116,17 @@ describe('artifact store garbage collection', () => {
       );
     }
 
-    for (const key of ['upload-used', 'upload-stale', 'upload-recent', 'output-b1-downloadable'])
+    for (const key of [
+      'upload-used',
+      'upload-stale',
+      'upload-recent',
+      'output-b1-downloadable',
+      'output-downloaded-long-ago',
+      'rc-recent',
+      'rc-unused',
+      'rc-unused-but-running',
+      'out-of-older-build',
+    ])
       await stored(key, 13 * hour);
     await stored(`out-${runningHandle}-0123456789abcdef`, hour);
     await stored(`out-${finishedHandle}-0123456789abcdef`, hour);
@@ -98,17 +151,30 @@ describe('artifact store garbage collection', () => {
     const report = await collectArtifacts(store, pool, settings, now);
     assert.deepEqual(report.deleted.sort(), [
       `out-${finishedHandle}-0123456789abcdef`,
+      'output-downloaded-long-ago',
+      'rc-unused',
       'upload-stale',
       'upload-unrecorded-old',
     ]);
-    assert.equal(report.expiredUploads, 1);
+    assert.equal(report.expiredUploads, 2);
+    assert.equal(report.expiredResourceCaches, 1);
     assert.deepEqual((await store.keys()).sort(), [
       `out-${runningHandle}-0123456789abcdef`,
+      'out-of-older-build',
       'output-b1-downloadable',
+      'rc-recent',
+      'rc-unused-but-running',
       'upload-recent',
       'upload-unrecorded-young',
       'upload-used',
     ]);
+    const caches = await pool.query<{ store_key: string }>(
+      'SELECT store_key FROM resource_caches ORDER BY 1',
+    );
+    assert.deepEqual(
+      caches.rows.map((r) => r.store_key),
+      ['rc-recent', 'rc-unused-but-running'],
+    );
   });
 
   it('clears temporary files of cut-off writers but not those being written', async () => {

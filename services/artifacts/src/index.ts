@@ -1,18 +1,26 @@
 // The artifact service: owns the artifact store claim. Other services find it over the bus
-// (`locate`) and stream tars to and from it over HTTP; `delete` removes tars nothing references.
+// (`locate`) and stream tars to and from it over HTTP; `collect`, which the reaper's leader sends
+// once per GC interval, removes the tars and cache directories nothing references.
 import { hostname } from 'node:os';
-import { artifactDelete, artifactLink, artifactLocate, type Bus } from '@jetbridge/bus';
+import {
+  artifactCollect,
+  artifactDelete,
+  artifactLink,
+  artifactLocate,
+  type Bus,
+} from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
-import { collectCaches } from './cache-gc.ts';
-import { collectArtifacts, defaultGcSettings, type ArtifactGcSettings } from './gc.ts';
+import { storeCollector } from './collect.ts';
+import { defaultGcSettings, type ArtifactGcSettings } from './gc.ts';
 import { createArtifactsApp, listen } from './http.ts';
 import { ArtifactStore, checkKey } from './store.ts';
 
 export { ArtifactStore } from './store.ts';
 export { collectArtifacts, type ArtifactGcSettings, type ArtifactGcReport } from './gc.ts';
 export { collectCaches } from './cache-gc.ts';
+export type { CollectionReport } from './collect.ts';
 
 export interface ArtifactsSettings {
   storeDir: string;
@@ -20,8 +28,7 @@ export interface ArtifactsSettings {
   maxUploadBytes: number;
   /** The URL other services reach this replica at; defaults to http://<hostname>:<port>. */
   advertiseUrl?: string;
-  /** How often unreferenced tars are collected (default one minute), and the rules. */
-  gcIntervalMs?: number;
+  /** The rules of collection; when it runs is the reaper's decision (`collect`). */
   gc?: Partial<ArtifactGcSettings>;
   /** Where the task cache claim is mounted, to remove cache directories nothing references. */
   cacheDir?: string;
@@ -62,38 +69,27 @@ export async function startArtifacts(opts: {
     logger.debug({ from, to }, 'artifact-linked');
     return { v: 1 as const, ok: true as const };
   });
-  const gcSettings = { ...defaultGcSettings, ...settings.gc };
-  const collect = async () => {
-    if (settings.cacheDir !== undefined) {
-      const caches = await collectCaches(settings.cacheDir, opts.pool, gcSettings.graceMs);
-      if (caches.removed.length > 0) {
-        logger.info({ removed: caches.removed.length }, 'cache-directories-collected');
-      }
+  const collector = storeCollector({
+    store,
+    pool: opts.pool,
+    logger,
+    settings: { ...defaultGcSettings, ...settings.gc },
+    cacheDir: settings.cacheDir,
+  });
+  const collection = bus.serve('artifacts', 'collect', artifactCollect, async () => {
+    try {
+      return { v: 1 as const, ok: true as const, ...(await collector.collect()) };
+    } catch (err) {
+      logger.warn({ err }, 'artifacts-gc-failed');
+      return { v: 1 as const, ok: false as const, error: (err as Error).message };
     }
-    const report = await collectArtifacts(store, opts.pool, gcSettings);
-    if (report.deleted.length + report.expiredUploads + report.clearedIncoming > 0) {
-      logger.info(
-        {
-          deleted: report.deleted.length,
-          expired_uploads: report.expiredUploads,
-          cleared_incoming: report.clearedIncoming,
-        },
-        'artifacts-collected',
-      );
-    }
-  };
-  let collecting: Promise<void> = Promise.resolve();
-  const gcTimer = setInterval(() => {
-    collecting = collecting
-      .then(collect)
-      .catch((err: unknown) => logger.warn({ err }, 'artifacts-gc-failed'));
-  }, settings.gcIntervalMs ?? 60_000);
+  });
   logger.info({ url, storeDir: settings.storeDir }, 'artifacts-listening');
   return {
     url,
     async stop() {
-      clearInterval(gcTimer);
-      await collecting;
+      await collection.stop();
+      await collector.idle();
       await locate.stop();
       await remove.stop();
       await link.stop();

@@ -1,19 +1,29 @@
-// The reaper service: while it leads, it heartbeats the worker row and sweeps pods on timers.
+// The reaper service: while it leads, it heartbeats the worker row, sweeps pods, has the artifact
+// service collect what nothing references and reaps old build logs, all on timers.
+import type { Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
+import { artifactCollector, type ArtifactCollection } from './gc/artifact-collection.ts';
 import { sweep } from './gc/sweep.ts';
 import { PodApi } from './kube/pod-api.ts';
 import { Leadership } from './leader/leadership.ts';
+import { reapBuildLogs } from './logs/build-log-reaper.ts';
+import { noRetentionBounds } from './logs/retention.ts';
 import { reaperMetrics } from './metrics.ts';
 import { emptyReport, type ReaperSettings, type SweepReport } from './settings.ts';
+import { singleFlight } from './single-flight.ts';
 import { heartbeatWorker } from './worker/worker-row.ts';
 
 export interface Reaper {
   stop(): Promise<void>;
   /** Runs one sweep now, then a heartbeat, if this replica leads (or can become leader). */
   sweepOnce(): Promise<SweepReport>;
+  /** Asks the artifact service to collect now; null when this replica does not lead or has no bus. */
+  collectArtifacts(): Promise<ArtifactCollection | null>;
+  /** Reaps build logs past their jobs' retention now; null when this replica does not lead. */
+  reapBuildLogs(): Promise<number | null>;
 }
 
 export async function startReaper(opts: {
@@ -21,23 +31,30 @@ export async function startReaper(opts: {
   pool: Pool;
   logger: Logger;
   registry: Registry;
+  /** Without a bus the artifact store is not collected (the artifact service is not reachable). */
+  bus?: Bus;
 }): Promise<Reaper> {
-  const { settings, pool } = opts;
+  const { settings, pool, bus } = opts;
   const logger = opts.logger.child({ component: 'reaper' });
   const worker = workerName(settings.namespace);
   const pods = new PodApi(settings.kubeconfigPath, settings.namespace);
   const metrics = reaperMetrics(opts.registry);
   const leadership = new Leadership(pool, logger);
+  const artifacts = bus ? artifactCollector(bus, logger) : null;
+  const logs = singleFlight(() =>
+    reapBuildLogs(pool, settings.buildLogRetention ?? noRetentionBounds, logger),
+  );
   let activeContainers = 0;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  // Timer work and sweepOnce run one at a time, so a sweep never overlaps another.
+  // Leadership, sweeps and heartbeats run one at a time, so a sweep never overlaps another.
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
     const next = running.then(work, work);
     running = next.catch(() => {});
     return next;
   };
+  const isLeading = () => serialised(async () => !stopped && (await leadership.ensure()));
 
   const sweepNow = () =>
     serialised(async () => {
@@ -59,11 +76,18 @@ export async function startReaper(opts: {
       await heartbeatWorker(pool, worker, activeContainers, settings.workerTtlMs);
     });
 
+  // The artifact store and build logs are collected beside the sweep, never in its way: a slow
+  // store must not hold up heartbeats.
+  const collectArtifacts = async () => (artifacts && (await isLeading()) ? artifacts.run() : null);
+  const reapLogs = async () => ((await isLeading()) ? logs.run() : null);
+
   const onError = (event: string) => (err: unknown) => logger.warn({ err }, event);
-  const gcTimer = setInterval(
-    () => void sweepNow().catch(onError('gc-sweep-failed')),
-    settings.gcIntervalMs,
-  );
+  const collectEverything = async () => {
+    await sweepNow().catch(onError('gc-sweep-failed'));
+    void collectArtifacts().catch(onError('artifacts-gc-failed'));
+    void reapLogs().catch(onError('build-log-reaping-failed'));
+  };
+  const gcTimer = setInterval(() => void collectEverything(), settings.gcIntervalMs);
   const heartbeatTimer = setInterval(
     () => void heartbeat().catch(onError('worker-heartbeat-failed')),
     settings.heartbeatIntervalMs,
@@ -72,11 +96,15 @@ export async function startReaper(opts: {
 
   return {
     sweepOnce: sweepNow,
+    collectArtifacts,
+    reapBuildLogs: reapLogs,
     async stop() {
       stopped = true;
       clearInterval(gcTimer);
       clearInterval(heartbeatTimer);
       await running;
+      await artifacts?.idle();
+      await logs.idle();
       await leadership.release();
     },
   };

@@ -1,4 +1,5 @@
 // What the reaper is configured with and what one sweep reports.
+import type { RetentionBounds } from './logs/retention.ts';
 
 export interface ReaperSettings {
   namespace: string;
@@ -13,6 +14,8 @@ export interface ReaperSettings {
   interceptGraceMs: number;
   /** how long a container row may have no pod before it is removed; default 2 GC intervals */
   missingGraceMs?: number;
+  /** operator defaults and maximums of build log retention; none by default */
+  buildLogRetention?: RetentionBounds;
 }
 
 export interface SweepReport {

@@ -101,30 +101,4 @@ describe('scheduler: pending builds', () => {
     }
     assert.notEqual(await scheduleOnce(world, p.id), null);
   });
-
-  it('reaps the events of builds beyond the log retention', async () => {
-    const p = await world.createPipeline({
-      ...config,
-      jobs: [{ name: 'unit', build_log_retention: { builds: 1 }, plan: [{ get: 'repo' }] }],
-    } as PipelineConfig);
-    await world.check(p.resources.repo!, { version: 'v1' });
-    const first = await world.trigger(p, 'unit');
-    await scheduleOnce(world, p.id);
-    await world.finish(first, 'succeeded');
-    const second = await world.trigger(p, 'unit');
-    await scheduleOnce(world, p.id);
-    await world.finish(second, 'succeeded');
-
-    await scheduleOnce(world, p.id);
-
-    const events = await world.pool.query(
-      'SELECT build_id, count(*)::int AS n FROM build_events WHERE build_id = ANY($1) GROUP BY 1',
-      [[first, second]],
-    );
-    assert.deepEqual(events.rows, [{ build_id: second, n: 2 }]);
-    const job = await world.pool.query('SELECT first_logged_build_id FROM jobs WHERE id = $1', [
-      p.jobs.unit,
-    ]);
-    assert.equal(job.rows[0].first_logged_build_id, second);
-  });
 });

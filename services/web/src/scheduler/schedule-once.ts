@@ -5,7 +5,6 @@ import type { Logger } from '@jetbridge/telemetry';
 import { finishBuild } from '../builds/index.ts';
 import { ensurePendingBuild } from './create-job-build.ts';
 import { loadPipelineState, type JobRow, type PipelineState } from './pipeline-state.ts';
-import { reapBuildLogs } from './reap-build-logs.ts';
 import { resolveInputs } from './resolve-inputs.ts';
 import { startPendingBuilds } from './start-pending-builds.ts';
 
@@ -75,7 +74,6 @@ async function schedulePipeline(
     await client.query('SAVEPOINT schedule_job');
     try {
       await scheduleJob(client, state, job, result, log);
-      await reapBuildLogs(client, job.id, job.summary.config);
       await client.query('RELEASE SAVEPOINT schedule_job');
     } catch (err) {
       await client.query('ROLLBACK TO SAVEPOINT schedule_job');
