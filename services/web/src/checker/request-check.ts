@@ -60,12 +60,12 @@ async function parentTypes(client: PoolClient, target: CheckTarget): Promise<Che
   const types = found.rows[0]?.config?.resource_types ?? [];
   const seen = new Set(target.kind === 'resource_type' ? [target.name] : []);
   const names: string[] = [];
-  for (let current = target.type; ;) {
-    const type = types.find((t) => t.name === current && !seen.has(t.name));
-    if (!type) break;
-    names.push(type.name);
-    seen.add(type.name);
-    current = type.type;
+  let type = types.find((t) => t.name === target.type && !seen.has(t.name));
+  while (type) {
+    const { name, type: below } = type;
+    names.push(name);
+    seen.add(name);
+    type = types.find((t) => t.name === below && !seen.has(t.name));
   }
   if (names.length === 0) return [];
 
@@ -75,19 +75,10 @@ async function parentTypes(client: PoolClient, target: CheckTarget): Promise<Che
     [target.pipelineId, names],
   );
   const byName = new Map(rows.rows.map((r) => [r.name, r]));
-  return names.flatMap((name) => {
-    const row = byName.get(name);
-    return row
-      ? [
-          {
-            kind: 'resource_type' as const,
-            ...row,
-            teamId: target.teamId,
-            pipelineId: target.pipelineId,
-          },
-        ]
-      : [];
-  });
+  const { teamId, pipelineId } = target;
+  return names
+    .filter((name) => byName.has(name))
+    .map((name) => ({ kind: 'resource_type', ...byName.get(name)!, teamId, pipelineId }));
 }
 
 async function insertRequest(
