@@ -12,6 +12,7 @@ import {
   type PostgresSettings,
 } from '@jetbridge/db';
 import { createLogger, createRegistry, serveMetrics, type Logger } from '@jetbridge/telemetry';
+import type { ReaperSettings } from '@jetbridge/reaper';
 import type { Registry } from 'prom-client';
 import { duration, integer } from './flags.ts';
 
@@ -166,11 +167,8 @@ export async function startPodExecutorService(
   });
 }
 
-export async function startReaperService(
-  flags: Flags,
-  deps: { db: Database; bus: Bus; logger: Logger; registry: Registry },
-): Promise<Stoppable> {
-  const { startReaper } = await import('@jetbridge/reaper');
+/** The reaper's settings from its flags; throws on values it cannot run with. */
+export function reaperSettings(flags: Flags): ReaperSettings {
   const heartbeatIntervalMs = duration(
     String(flags.heartbeatInterval ?? '15s'),
     '--heartbeat-interval',
@@ -186,24 +184,32 @@ export async function startReaperService(
     );
   }
   const count = (name: string, flag: string) => integer(String(flags[name] ?? '0'), flag);
-  return startReaper({
-    settings: {
-      namespace: String(flags.kubernetesNamespace),
-      kubeconfigPath: str(flags.kubernetesKubeconfig) ?? null,
-      gcIntervalMs: duration(String(flags.gcInterval ?? '30s'), '--gc-interval'),
-      heartbeatIntervalMs,
-      workerTtlMs,
-      interceptGraceMs: duration(
-        String(flags.gcHijackGracePeriod ?? '5m'),
-        '--gc-hijack-grace-period',
-      ),
-      buildLogRetention: {
-        defaultBuilds: count('defaultBuildLogsToRetain', '--default-build-logs-to-retain'),
-        maxBuilds: count('maxBuildLogsToRetain', '--max-build-logs-to-retain'),
-        defaultDays: count('defaultDaysToRetainBuildLogs', '--default-days-to-retain-build-logs'),
-        maxDays: count('maxDaysToRetainBuildLogs', '--max-days-to-retain-build-logs'),
-      },
+  return {
+    namespace: String(flags.kubernetesNamespace),
+    kubeconfigPath: str(flags.kubernetesKubeconfig) ?? null,
+    gcIntervalMs: duration(String(flags.gcInterval ?? '30s'), '--gc-interval'),
+    heartbeatIntervalMs,
+    workerTtlMs,
+    interceptGraceMs: duration(
+      String(flags.gcHijackGracePeriod ?? '5m'),
+      '--gc-hijack-grace-period',
+    ),
+    buildLogRetention: {
+      defaultBuilds: count('defaultBuildLogsToRetain', '--default-build-logs-to-retain'),
+      maxBuilds: count('maxBuildLogsToRetain', '--max-build-logs-to-retain'),
+      defaultDays: count('defaultDaysToRetainBuildLogs', '--default-days-to-retain-build-logs'),
+      maxDays: count('maxDaysToRetainBuildLogs', '--max-days-to-retain-build-logs'),
     },
+  };
+}
+
+export async function startReaperService(
+  flags: Flags,
+  deps: { db: Database; bus: Bus; logger: Logger; registry: Registry },
+): Promise<Stoppable> {
+  const { startReaper } = await import('@jetbridge/reaper');
+  return startReaper({
+    settings: reaperSettings(flags),
     pool: deps.db.pool,
     bus: deps.bus,
     logger: deps.logger,

@@ -20,6 +20,7 @@ import {
   openBus,
   openDatabase,
   postgresSettings,
+  reaperSettings,
   startArtifactsService,
   startPodExecutorService,
   startReaperService,
@@ -75,6 +76,7 @@ export function reaperCommand(): Command {
     addReaperFlags(addKubernetesClusterFlags(addNatsFlags(addPostgresFlags(cmd), true))),
   );
   return cmd.action(async (flags: Flags) => {
+    reaperSettings(flags); // refuses bad values before connecting to anything
     startTracing('jetbridge-reaper');
     const logger = newLogger('reaper', flags);
     const registry = createRegistry('reaper');
