@@ -26,9 +26,13 @@ resource_types:
 resources:
 - name: tick
   type: time
-  source: {interval: 1s}
+  source: {interval: 1ms}
   check_every: 1h
   webhook_token: ((hooks:token))
+- name: clock
+  type: time
+  source: {interval: 1ms}
+  check_every: never
 - name: slow
   type: mock
   source: {check_delay: 1h}
@@ -45,13 +49,13 @@ jobs:
     trigger: true
 - name: manual
   plan:
-  - get: tick
+  - get: clock
   - task: show
     config:
       platform: linux
       image_resource: {type: mock, source: {mirror_self: true}}
-      inputs: [{name: tick}]
-      run: {path: sh, args: [-c, 'echo "got $(cat tick/input)"']}
+      inputs: [{name: clock}]
+      run: {path: sh, args: [-c, 'echo "got $(cat clock/input)"']}
 - name: slow-get
   plan:
   - get: slow
@@ -138,14 +142,17 @@ describe('checks a user asks for', { timeout: 600_000 }, () => {
   });
 
   it('re-checks the inputs of a job triggered by hand before choosing their versions', async () => {
-    const known = await ok('resource-versions', '-r', 'checks/tick');
+    // A clock never checked on its own; every check finds a new version (interval 1ms).
+    await ok('check-resource', '-r', 'checks/clock');
+    const known = await ok('resource-versions', '-r', 'checks/clock');
+    assert.match(known, /time:/);
 
     const out = await ok('trigger-job', '-j', 'checks/manual', '-w');
 
     const time = /"version":\{"time":"([^"]+)"\}/.exec(out)?.[1];
     assert.ok(time, out);
     assert.ok(!known.includes(time), `${time} was already known before the trigger:\n${known}`);
-    assert.match(await ok('resource-versions', '-r', 'checks/tick'), new RegExp(time));
+    assert.match(await ok('resource-versions', '-r', 'checks/clock'), new RegExp(time));
   });
 
   it('errors a check that runs past its check_timeout and deletes its pod', async () => {
