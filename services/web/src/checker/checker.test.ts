@@ -291,6 +291,45 @@ describe('resource checker', () => {
       assert.equal(await status(id), 'started');
     });
 
+    it('re-checks the types below a resource type too, but never the type through itself', async () => {
+      const p = await world.createPipeline(
+        config(
+          { type: 'outer', check_every: 'never' },
+          {
+            resource_types: [
+              ...chain.resource_types,
+              { name: 'mock', type: 'mock', source: { m: 1 }, check_every: 'never' },
+            ],
+          },
+        ),
+      );
+      const outer = {
+        kind: 'resource_type',
+        id: p.resourceTypes.outer!,
+        name: 'outer',
+        type: 'inner',
+        teamId: world.teamId,
+        pipelineId: p.id,
+      } satisfies CheckTarget;
+
+      const id = await request(outer);
+      await pass();
+
+      const [inner] = await checks('resource_type_id', p.resourceTypes.inner!);
+      const [shadowing] = await checks('resource_type_id', p.resourceTypes.mock!);
+      assert.equal(shadowing!.status, 'started');
+      assert.equal(inner!.status, 'pending');
+      assert.equal(await status(id), 'pending');
+      const self = await request({
+        ...outer,
+        id: p.resourceTypes.mock!,
+        name: 'mock',
+        type: 'mock',
+      });
+      assert.equal((await checks('resource_type_id', p.resourceTypes.mock!)).at(-1)!.id, self);
+      assert.equal((await checks('resource_type_id', p.resourceTypes.mock!)).length, 2);
+    });
+
     it('checks only the resource when shallow', async () => {
       const p = await world.createPipeline(config({ type: 'outer', check_every: 'never' }, chain));
       const id = await request(await target(p), { shallow: true });
