@@ -43,6 +43,28 @@ describe('bad input to the API', () => {
     assert.equal(res.status, 201, await res.text());
   });
 
+  for (const body of [
+    '',
+    'not json',
+    '[]',
+    '{"from":"v1"}',
+    '{"from":{"v":1}}',
+    '{"shallow":"no"}',
+  ]) {
+    it(`answers 400 to the check request ${JSON.stringify(body)}, queueing nothing`, async () => {
+      const before = await api.pool.query('SELECT count(*)::int AS n FROM builds');
+      const res = await api.request(`${P}/resources/repo/check`, {
+        method: 'POST',
+        as: 'admin',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      assert.equal(res.status, 400, await res.text());
+      const after = await api.pool.query('SELECT count(*)::int AS n FROM builds');
+      assert.equal(after.rows[0].n, before.rows[0].n);
+    });
+  }
+
   for (const path of [
     '/api/v1/builds/99999999999',
     '/api/v1/builds/99999999999/plan',

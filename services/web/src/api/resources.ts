@@ -1,9 +1,9 @@
 // Resource routes: list, get, pin/unpin, pin comment, and check requests for the checker.
-import { NotFoundError } from '@jetbridge/api-types';
+import { BadRequestError, NotFoundError } from '@jetbridge/api-types';
 import { channels, inTransaction } from '@jetbridge/db';
 import { isAuthorizedOn } from '../auth/caller.ts';
 import { requestCheck, type CheckTarget } from '../checker/index.ts';
-import { readJsonObject } from './body.ts';
+import { readJson, readJsonObject } from './body.ts';
 import { findBuild } from './lookup.ts';
 import { presentBuild } from './present/build.ts';
 import { presentResource, type ResourceRow } from './present/resource.ts';
@@ -98,8 +98,26 @@ export async function requestSchedule(req: ApiRequest): Promise<void> {
 }
 
 interface CheckRequestBody {
-  from?: Record<string, string> | null;
-  shallow?: boolean;
+  from: Record<string, string> | null;
+  shallow: boolean;
+}
+
+/** `{"from": <version or null>, "shallow": <bool>}` as fly sends it; `null` is an empty request. */
+async function readCheckRequest(request: Request): Promise<CheckRequestBody> {
+  const body = await readJson<unknown>(request);
+  if (body === null) return { from: null, shallow: false };
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new BadRequestError('request body must be a JSON object');
+  }
+  const { from = null, shallow = false } = body as { from?: unknown; shallow?: unknown };
+  const isVersion =
+    from === null ||
+    (typeof from === 'object' &&
+      !Array.isArray(from) &&
+      Object.values(from).every((v) => typeof v === 'string'));
+  if (!isVersion) throw new BadRequestError('from must be a version: an object of strings');
+  if (typeof shallow !== 'boolean') throw new BadRequestError('shallow must be true or false');
+  return { from: from as Record<string, string> | null, shallow };
 }
 
 function checkTarget(req: ApiRequest, row: Omit<CheckTarget, 'teamId' | 'pipelineId'>) {
@@ -112,13 +130,11 @@ function checkTarget(req: ApiRequest, row: Omit<CheckTarget, 'teamId' | 'pipelin
  * first. The requested starting version travels in the build's plan.
  */
 async function createCheckBuild(req: ApiRequest, target: CheckTarget): Promise<Response> {
-  const body = await readJsonObject<CheckRequestBody>(req.request).catch(
-    () => ({}) as CheckRequestBody,
-  );
+  const body = await readCheckRequest(req.request);
   const buildId = await inTransaction(req.ctx.pool, (db) =>
     requestCheck(db, target, {
-      from: body.from ?? null,
-      shallow: body.shallow === true,
+      from: body.from,
+      shallow: body.shallow,
       createdBy: req.caller.kind === 'user' ? req.caller.displayId : null,
     }),
   );
