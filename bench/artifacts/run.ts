@@ -1,8 +1,9 @@
 // Passing one step's output to the next, measured three ways on the same tree: plain
 // `tar c | tar x` on this machine (the baseline), pod to pod through exec (no artifact claim: the
 // executor relays the stream), and through the artifact claim (the sidecar's archive script, then
-// the init container's extract script). Prints throughput, the ratio to plain tar, and the peak
-// memory of the executor (this process) and of kubesim (a child process).
+// the init container's extract script). Prints throughput, the ratio to plain tar, and per mode
+// the peak memory of the executor (this process) and of kubesim (a child process): each process's
+// high-water mark is reset before a mode runs and read after it.
 //
 // BENCH_ARTIFACT_MB (default 128) and BENCH_ARTIFACT_FILES (default 1000) size the tree; the target
 // scenario is BENCH_ARTIFACT_MB=1024 BENCH_ARTIFACT_FILES=10000.
@@ -71,8 +72,28 @@ async function startKubesim(dataDir: string): Promise<{ child: ChildProcess; kub
   return { child, kubeconfig };
 }
 
-function peakKiB(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmHWM:\s+(\d+)/.exec(s)?.[1]));
+async function memoryMiB(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Peak RSS of each process while `what` runs: the high-water marks are reset first. */
+async function peaksDuring(
+  pids: Record<string, number>,
+  what: () => Promise<number>,
+): Promise<{ seconds: number; memory: Record<string, { rss: number; peak: number }> }> {
+  const before: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    before[name] = (await memoryMiB(pid)).rss;
+    await writeFile(`/proc/${pid}/clear_refs`, '5');
+  }
+  const seconds = await what();
+  const memory: Record<string, { rss: number; peak: number }> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    memory[name] = { rss: before[name]!, peak: (await memoryMiB(pid)).peak };
+  }
+  return { seconds, memory };
 }
 
 function pod(name: string, claims: string[]): V1Pod {
@@ -174,39 +195,40 @@ async function main(): Promise<void> {
     const producer = await startPod(client, pod('producer', ['data', 'artifacts']));
     const consumer = await startPod(client, pod('consumer', ['artifacts']));
 
-    const before = {
-      executor: process.resourceUsage().maxRSS / 1024,
-      kubesim: (await peakKiB(child.pid!)) / 1024,
-    };
-    const streamed = await timed(() =>
-      streamPodInput(
-        client,
-        { podName: producer, path: '/data/tree' },
-        { podName: consumer, path: '/data/streamed' },
+    const pids = { executor: process.pid, kubesim: child.pid! };
+    const claimed = await peaksDuring(pids, () =>
+      median(
+        async () => {
+          await execOk(client, producer, [
+            'sh',
+            '-c',
+            archiveScript,
+            'archive',
+            '/artifacts',
+            'bench',
+            '/data/tree',
+          ]);
+          await execOk(client, consumer, [
+            'sh',
+            '-c',
+            extractScript,
+            'extract',
+            '/artifacts',
+            'bench',
+            '/data/claimed',
+          ]);
+        },
+        () => execOk(client, consumer, ['rm', '-rf', '/data/claimed']),
       ),
     );
-    const claimed = await median(
-      async () => {
-        await execOk(client, producer, [
-          'sh',
-          '-c',
-          archiveScript,
-          'archive',
-          '/artifacts',
-          'bench',
-          '/data/tree',
-        ]);
-        await execOk(client, consumer, [
-          'sh',
-          '-c',
-          extractScript,
-          'extract',
-          '/artifacts',
-          'bench',
-          '/data/claimed',
-        ]);
-      },
-      () => execOk(client, consumer, ['rm', '-rf', '/data/claimed']),
+    const streamed = await peaksDuring(pids, () =>
+      timed(() =>
+        streamPodInput(
+          client,
+          { podName: producer, path: '/data/tree' },
+          { podName: consumer, path: '/data/streamed' },
+        ),
+      ),
     );
     await execOk(client, consumer, [
       'sh',
@@ -221,16 +243,21 @@ async function main(): Promise<void> {
     console.log('| mode | tree | time | throughput | ratio to plain tar |');
     console.log('|---|---|---|---|---|');
     console.log(row('plain `tar c \\| tar x`', plain));
-    console.log(row('claim (sidecar tar to claim, init extract)', claimed));
-    console.log(row('no claim (exec stream through the executor)', streamed));
+    console.log(row('claim (sidecar tar to claim, init extract)', claimed.seconds));
+    console.log(row('no claim (exec stream through the executor)', streamed.seconds));
     console.log('');
-    const executorPeak = process.resourceUsage().maxRSS / 1024;
-    const kubesimPeak = (await peakKiB(child.pid!)) / 1024;
-    console.log(
-      `peak memory (before the transfers -> after): executor (this process) ` +
-        `${before.executor.toFixed(0)} -> ${executorPeak.toFixed(0)} MiB, ` +
-        `kubesim ${before.kubesim.toFixed(0)} -> ${kubesimPeak.toFixed(0)} MiB`,
-    );
+    const memory = (m: { rss: number; peak: number }) =>
+      `${m.peak.toFixed(0)} MiB (${m.rss.toFixed(0)} MiB before)`;
+    console.log('| mode | executor (this process) peak RSS | kubesim peak RSS |');
+    console.log('|---|---|---|');
+    for (const [mode, result] of [
+      ['claim', claimed],
+      ['no claim', streamed],
+    ] as const) {
+      console.log(
+        `| ${mode} | ${memory(result.memory.executor!)} | ${memory(result.memory.kubesim!)} |`,
+      );
+    }
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
