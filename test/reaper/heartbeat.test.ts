@@ -51,6 +51,27 @@ describe('worker row heartbeat settings', { timeout: 120_000 }, () => {
     assert.equal(Math.round(later.ttl_ms), 4_000);
   });
 
+  it('registers a landed or retiring row as running again, with a new start time', async () => {
+    for (const state of ['landing', 'retiring', 'landed']) {
+      await w.pool.query(
+        `UPDATE workers SET state = $1, start_time = now() - interval '1 hour' WHERE name = 'k8s-reaper'`,
+        [state],
+      );
+      await eventually(
+        `the ${state} row running again`,
+        async () => {
+          const { rows } = await w.pool.query<{ state: string; age_s: number }>(
+            `SELECT state, extract(epoch FROM now() - start_time) AS age_s
+               FROM workers WHERE name = 'k8s-reaper'`,
+          );
+          return rows[0]?.state === 'running' && Number(rows[0].age_s) < 60 ? true : undefined;
+        },
+        5_000,
+        50,
+      );
+    }
+  });
+
   it('refuses a TTL that is not longer than the interval, naming both flags', async () => {
     const refused = await run(process.execPath, [
       jetbridgeBin,

@@ -1,6 +1,6 @@
 // The worker row `k8s-<namespace>` as fly sees it: listed running with its containers, the step
-// pods in `fly containers`, Concourse's answers to land and prune, and `stalled` once the reaper
-// is gone; a pruned row comes back when a reaper runs again.
+// pods in `fly containers`, Concourse's answers to land, retire and prune, and `stalled` once the
+// reaper is gone; a landed or pruned row comes back running when the reaper registers it again.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,17 +56,18 @@ describe('the worker row', { timeout: 300_000 }, () => {
       'the worker counts the step pod',
       async () => {
         const found = await workerLine();
-        return found && /^\S+\s+1\s/.test(found) ? found : undefined;
+        return found && /^\S+\s+[1-9]\d*\s/.test(found) ? found : undefined;
       },
       60_000,
     );
     assert.match(
       line,
-      new RegExp(`^${worker}\\s+1\\s+linux\\s+none\\s+none\\s+running\\s+3\\.0\\s+\\S+`),
+      new RegExp(`^${worker}\\s+\\d+\\s+linux\\s+none\\s+none\\s+running\\s+3\\.0\\s+\\S+`),
     );
 
     const containers = await ok('containers');
-    const row = containers.stdout.split('\n').find((l) => /\s+hold\s+/.test(l));
+    // The task's pod; an image check or get of the same build may be listed too.
+    const row = containers.stdout.split('\n').find((l) => /\s+hold\s+.*\s+task\s+wait\s/.test(l));
     assert.ok(row, containers.stdout);
     assert.match(
       row,
@@ -78,27 +79,32 @@ describe('the worker row', { timeout: 300_000 }, () => {
     await ok('watch', '-j', 'p/hold', '-b', '1');
   });
 
-  it('refuses to land, retire or prune the running worker as Concourse does', async () => {
+  it('lands and retires the worker as Concourse does, and the reaper registers it again', async () => {
     const prune = await f('prune-worker', '-w', worker);
     assert.equal(prune.exitCode, 1);
     assert.equal(prune.stderr, 'error: cannot prune running worker\n');
 
-    const land = await f('land-worker', '-w', worker);
-    assert.equal(land.exitCode, 1);
-    assert.match(land.stderr, /Status: 400 Bad Request/);
-    assert.match(land.stderr, /cannot be landed/);
-
-    const unknown = await f('prune-worker', '-w', 'no-such-worker');
-    assert.equal(unknown.exitCode, 1);
-    assert.equal(unknown.stderr, 'error: resource not found\n');
+    const reaper = jb.processes.get('reaper')!;
+    const land = await ok('land-worker', '-w', worker);
+    assert.equal(land.stdout, `landing '${worker}'\n`);
+    // The reaper has no process to drain: its next heartbeat registers the row as running.
+    await reaper.waitFor(/"previous_state":"landing".*worker-registered-again/, 30_000);
+    assert.match((await workerLine()) ?? '', /\srunning\s/);
 
     const token = await flyAuthorization(home, 'local');
     const retire = await fetch(`${jb.url}/api/v1/workers/${worker}/retire`, {
       method: 'PUT',
       headers: { Authorization: token },
     });
-    assert.equal(retire.status, 400);
-    assert.match(((await retire.json()) as { stderr: string }).stderr, /cannot be retired/);
+    assert.equal(retire.status, 200);
+    await reaper.waitFor(/"previous_state":"retiring".*worker-registered-again/, 30_000);
+    assert.match((await workerLine()) ?? '', /\srunning\s/);
+
+    const unknown = await f('prune-worker', '-w', 'no-such-worker');
+    assert.equal(unknown.exitCode, 1);
+    assert.equal(unknown.stderr, 'error: resource not found\n');
+    const unknownLand = await f('land-worker', '-w', 'no-such-worker');
+    assert.equal(unknownLand.exitCode, 1);
     const anonymous = await fetch(`${jb.url}/api/v1/workers/${worker}/land`, { method: 'PUT' });
     assert.equal(anonymous.status, 401);
   });

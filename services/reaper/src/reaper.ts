@@ -56,6 +56,13 @@ export async function startReaper(opts: {
   };
   const isLeading = () => serialised(async () => !stopped && (await leadership.ensure()));
 
+  const registerWorker = async () => {
+    const previous = await heartbeatWorker(pool, worker, activeContainers, settings.workerTtlMs);
+    if (previous !== null && previous !== 'running') {
+      logger.info({ worker, previous_state: previous }, 'worker-registered-again');
+    }
+  };
+
   const sweepNow = () =>
     serialised(async () => {
       if (stopped || !(await leadership.ensure())) return emptyReport(false);
@@ -65,7 +72,7 @@ export async function startReaper(opts: {
       activeContainers = report.listed - report.deleted;
       metrics.containers.set(activeContainers);
       metrics.podsDeleted.inc(report.deleted);
-      await heartbeatWorker(pool, worker, activeContainers, settings.workerTtlMs);
+      await registerWorker();
       logger.debug(report, 'gc-sweep-finished');
       return report;
     });
@@ -73,7 +80,7 @@ export async function startReaper(opts: {
   const heartbeat = () =>
     serialised(async () => {
       if (stopped || !(await leadership.ensure())) return;
-      await heartbeatWorker(pool, worker, activeContainers, settings.workerTtlMs);
+      await registerWorker();
     });
 
   // The artifact store and build logs are collected beside the sweep, never in its way: a slow

@@ -1,47 +1,43 @@
-// PUT /api/v1/workers/:worker_name/{prune,land,retire}. JetBridge's only worker row is the
-// reaper's `k8s-<namespace>`: there is no worker process to drain, so it cannot be landed or
-// retired, and pruning it is allowed only once it is stalled (the reaper re-registers it when it
-// comes back), as Concourse allows pruning only of workers that are not running.
+// PUT /api/v1/workers/:worker_name/{prune,land,retire}, answered as Concourse answers them. The
+// only worker row is the reaper's `k8s-<namespace>`: land and retire set `landing` / `retiring`
+// and answer 200, as for a running Concourse worker; with no worker process to drain, the
+// reaper's next heartbeat registers the row as running again, as a restarted Concourse worker
+// would (services/reaper/README.md). Pruning is refused only for a running worker.
 import { empty, json } from './respond.ts';
 import type { ApiRequest } from './route-table.ts';
 
-interface WorkerState {
-  state: string;
-  is_expired: boolean;
-}
-
-/** The worker row, or null: Concourse answers an unknown worker with a bare 404. */
-async function findWorker(req: ApiRequest): Promise<WorkerState | null> {
-  const { rows } = await req.ctx.pool.query<WorkerState>(
-    'SELECT state, expires_at <= now() AS is_expired FROM workers WHERE name = $1',
-    [req.params.worker_name],
-  );
-  return rows[0] ?? null;
-}
-
 export async function pruneWorker(req: ApiRequest): Promise<Response> {
-  const worker = await findWorker(req);
-  if (!worker) return empty(404);
-  if (worker.state === 'running' && !worker.is_expired) {
-    return json(400, { stderr: 'cannot prune running worker' });
+  const name = req.params.worker_name;
+  const deleted = await req.ctx.pool.query(
+    `DELETE FROM workers WHERE name = $1 AND (state <> 'running' OR expires_at <= now())`,
+    [name],
+  );
+  if ((deleted.rowCount ?? 0) > 0) {
+    req.log.info({ worker: name }, 'worker-pruned');
+    return empty(200);
   }
-  await req.ctx.pool.query('DELETE FROM workers WHERE name = $1 AND expires_at <= now()', [
-    req.params.worker_name,
-  ]);
-  req.log.info({ worker: req.params.worker_name }, 'worker-pruned');
-  return empty(200);
+  const found = await req.ctx.pool.query('SELECT 1 FROM workers WHERE name = $1', [name]);
+  // Concourse answers an unknown worker with a bare 404.
+  if (found.rowCount === 0) return empty(404);
+  return json(400, { stderr: 'cannot prune running worker' });
 }
 
-function cannot(action: 'landed' | 'retired') {
+/** Concourse's Land keeps a landed worker landed; Retire always marks the worker retiring. */
+function markWorker(state: 'landing' | 'retiring') {
+  const next =
+    state === 'landing'
+      ? `CASE WHEN state = 'landed' THEN 'landed' ELSE 'landing' END`
+      : `'retiring'`;
   return async (req: ApiRequest): Promise<Response> => {
-    if (!(await findWorker(req))) return empty(404);
-    return json(400, {
-      stderr:
-        `worker '${req.params.worker_name}' runs steps as Kubernetes pods and cannot be ${action}; ` +
-        'stop the reaper and pod executors of its namespace instead',
-    });
+    const name = req.params.worker_name;
+    const updated = await req.ctx.pool.query(`UPDATE workers SET state = ${next} WHERE name = $1`, [
+      name,
+    ]);
+    if (updated.rowCount === 0) return empty(404);
+    req.log.info({ worker: name, state }, `worker-${state}`);
+    return empty(200);
   };
 }
 
-export const landWorker = cannot('landed');
-export const retireWorker = cannot('retired');
+export const landWorker = markWorker('landing');
+export const retireWorker = markWorker('retiring');
