@@ -162,8 +162,6 @@ export const corpusCases: CorpusCase[] = [
   {
     title: 'testflight task-caches: a cache under an input path hides what the input has there',
     file: 'testflight--task-caches.yml',
-    knownGap:
-      'the executor extracts the input into the cache mounted under it, so the first task blob reaches the cache',
     runs: [
       {
         job: 'simple',

@@ -6,7 +6,7 @@ import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { extractStoredInput } from '../artifacts/stored-input.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
-import { resolveStepPath } from '../pods/volumes.ts';
+import { inputExtractPath } from '../pods/volumes.ts';
 
 export class InputStreamError extends Error {
   override name = 'InputStreamError';
@@ -72,8 +72,8 @@ export async function streamInputs(
   store: ArtifactStoreClient,
   inputsOnClaim: boolean,
 ): Promise<void> {
-  for (const input of job.inputs) {
-    const to = resolveStepPath(job.workingDir, input.path);
+  for (const [index, input] of job.inputs.entries()) {
+    const to = inputExtractPath(job, index);
     if (input.source.kind === 'artifact') {
       // With the artifact claim, the pod's init container has extracted it already.
       if (inputsOnClaim) continue;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { PodExecutorSettings } from '../settings.ts';
 import { buildPodSpec, mainContainer } from './pod-spec.ts';
 import { testStepJob } from './test-jobs.ts';
+import { inputExtractPath } from './volumes.ts';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const settings: PodExecutorSettings = {
@@ -53,6 +54,25 @@ describe('step pod spec', () => {
       assert.ok(mounts.includes(path), `${path} has a volume`);
     }
     assert.ok(mounts.indexOf('/tmp/build/abc') < mounts.indexOf('/tmp/build/abc/repo'));
+  });
+
+  it('extracts an input through a second mount of its volume when a cache lies under it', () => {
+    const job = testStepJob({
+      workingDir: '/tmp/build/abc',
+      inputs: [
+        { name: 'repo', path: 'repo', source: { kind: 'artifact', key: 'k' } },
+        { name: 'out', path: 'out', source: { kind: 'artifact', key: 'k2' } },
+      ],
+      caches: [{ path: 'out/blobs', key: 'c1' }],
+    });
+    const mounts = buildPodSpec(job, { ...settings, cacheClaim: 'jb-cache' }).spec!.containers[0]!
+      .volumeMounts!;
+    const at = (path: string) => mounts.find((m) => m.mountPath === path);
+    assert.equal(inputExtractPath(job, 0), '/tmp/build/abc/repo');
+    assert.equal(inputExtractPath(job, 1), '/.jetbridge/inputs/1');
+    assert.equal(at('/.jetbridge/inputs/1')!.name, at('/tmp/build/abc/out')!.name);
+    assert.equal(at('/tmp/build/abc/out/blobs')!.subPath, 'caches/c1');
+    assert.equal(at('/.jetbridge/inputs/0'), undefined);
   });
 
   it('mounts caches from the cache claim when one is set', () => {

@@ -23,6 +23,24 @@ export function resolveStepPath(workingDir: string, path: string): string {
   );
 }
 
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir === '/' ? '/' : `${dir}/`) && path !== dir;
+}
+
+function hasCacheUnder(job: StepJob, path: string): boolean {
+  return job.caches.some((c) => isUnder(resolveStepPath(job.workingDir, c.path), path));
+}
+
+/**
+ * Where input `index` is extracted into the running pod. A cache mounted under the input's path
+ * hides what the input has there, as in Concourse; the input is therefore extracted through a
+ * second mount of its volume, which no cache covers.
+ */
+export function inputExtractPath(job: StepJob, index: number): string {
+  const path = resolveStepPath(job.workingDir, job.inputs[index]!.path);
+  return hasCacheUnder(job, path) ? `${stateMountPath}/inputs/${index}` : path;
+}
+
 // Cache keys become directories of the claim: a safe relative path, whatever the key holds.
 function cacheSubPath(key: string): string {
   return `caches/${dnsLabelPart(key) || 'cache'}`;
@@ -59,6 +77,13 @@ export function planVolumes(job: StepJob, cacheClaim: string | null): VolumePlan
     taken.add(mountPath);
     mounts.push({ name: cacheClaimVolume, mountPath, subPath: cacheSubPath(cache.key) });
   }
+
+  job.inputs.forEach((input, index) => {
+    const extractAt = inputExtractPath(job, index);
+    const path = resolveStepPath(job.workingDir, input.path);
+    const own = mounts.find((m) => m.mountPath === path);
+    if (extractAt !== path && own) mounts.push({ name: own.name, mountPath: extractAt });
+  });
 
   // Parents before children, so a volume inside the working directory is mounted over it.
   mounts.sort((a, b) => a.mountPath.split('/').length - b.mountPath.split('/').length);
