@@ -43,6 +43,18 @@ jobs:
       run:
         path: sh
         args: [-c, "while true; do [ -f /tmp/release ] && exit 0; [ -f /tmp/fail ] && exit 1; sleep 0.1; done"]
+- name: nested
+  plan:
+  - do:
+    - task: inner
+      attempts: 2
+      config:
+        platform: linux
+        image_resource: {type: registry-image, source: {repository: busybox}}
+        run:
+          path: sh
+          args: [-c, "while true; do [ -f /tmp/release ] && exit 0; [ -f /tmp/fail ] && exit 1; sleep 0.1; done"]
+    attempts: 2
 - name: pair
   plan:
   - in_parallel:${waitUntilReleased('left')}${waitUntilReleased('right')}
@@ -124,21 +136,37 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     assert.equal(hi.exitCode, 3, hi.stdout + hi.stderr);
     assert.equal(hi.stdout, 'hi\n');
 
-    const stdin = await f(['hijack', '-j', 'p/hold', '-b', build, '--', 'cat'], 'piped through\n');
+    const stdin = await f(
+      ['hijack', '-j', 'p/hold', '-b', build, '-s', 'wait', '--', 'cat'],
+      'piped through\n',
+    );
     assert.equal(stdin.exitCode, 0, stdin.stderr);
     assert.equal(stdin.stdout, 'piped through\n');
 
-    const stderr = await f(['intercept', '-j', 'p/hold', '--', 'sh', '-c', 'echo oops >&2']);
+    const stderr = await f([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-s',
+      'wait',
+      '--',
+      'sh',
+      '-c',
+      'echo oops >&2',
+    ]);
     assert.equal(stderr.exitCode, 0);
     assert.equal(stderr.stdout, '');
     assert.equal(stderr.stderr, 'oops\n');
 
-    const shell = await f(['intercept', '-j', 'p/hold', '-b', build], 'echo from-shell\n');
+    const shell = await f(
+      ['intercept', '-j', 'p/hold', '-b', build, '-s', 'wait'],
+      'echo from-shell\n',
+    );
     assert.equal(shell.exitCode, 0, shell.stdout + shell.stderr);
     assert.match(shell.stderr, /Couldn't find "bash" on container, retrying with "sh"/);
     assert.equal(shell.stdout, 'from-shell\n');
 
-    await ok(['intercept', '-j', 'p/hold', '--', 'touch', '/tmp/release']);
+    await ok(['intercept', '-j', 'p/hold', '-s', 'wait', '--', 'touch', '/tmp/release']);
     const watch = await ok(['watch', '-j', 'p/hold', '-b', build]);
     assert.match(watch.stdout, /released/);
   });
@@ -146,13 +174,26 @@ describe('fly intercept', { timeout: 600_000 }, () => {
   it('intercepts a finished step within the grace period, then says no containers matched', async () => {
     const build = await startJob('hold');
     const container = await interceptable('hold', 'wait', build);
-    await ok(['intercept', '-j', 'p/hold', '-b', build, '--', 'touch', '/tmp/release']);
+    await ok([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-b',
+      build,
+      '-s',
+      'wait',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
     await ok(['watch', '-j', 'p/hold', '-b', build]);
 
     const finished = await f([
       'intercept',
       '-b',
       String(container.build_id),
+      '-s',
+      'wait',
       '--',
       'cat',
       '/tmp/release',
@@ -193,18 +234,24 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     assert.equal(left.exitCode, 0, left.stderr);
     assert.equal(left.stdout, 'left\n');
 
+    // Every container of the build is offered: the tasks and their images' check steps.
+    const listed = await containers();
+    const offeredCount = listed.filter(
+      (c) => c.job_name === 'pair' && c.build_name === build && c.state === 'created',
+    ).length;
     const chosen = await f(
       ['intercept', '-j', 'p/pair', '-b', build, '--', 'cat', '/tmp/step'],
-      '2\n',
+      `${offeredCount}\n`,
     );
     assert.equal(chosen.exitCode, 0, chosen.stdout + chosen.stderr);
-    const offered =
-      /^1: build #\d+, step: (\w+), type: task\n2: build #\d+, step: (\w+), type: task\n/.exec(
-        chosen.stdout,
-      );
-    assert.ok(offered, chosen.stdout);
-    assert.deepEqual([offered[1], offered[2]].sort(), ['left', 'right']);
-    assert.ok(chosen.stdout.endsWith(`choose a container: ${offered[2]}\n`), chosen.stdout);
+    const offered = [...chosen.stdout.matchAll(/^(\d+): build #\d+, step: (\w+), type: (\w+)/gm)];
+    assert.equal(offered.length, offeredCount, chosen.stdout);
+    const tasks = offered.filter((m) => m[3] === 'task').map((m) => m[2]);
+    assert.deepEqual(tasks.sort(), ['left', 'right']);
+    // Containers are offered oldest first: the last is one of the two tasks.
+    const last = offered.at(-1)!;
+    assert.equal(last[3], 'task');
+    assert.ok(chosen.stdout.endsWith(`choose a container: ${last[2]}\n`), chosen.stdout);
 
     for (const step of ['left', 'right'])
       await ok(['intercept', '-j', 'p/pair', '-s', step, '--', 'touch', '/tmp/release']);
@@ -220,6 +267,7 @@ describe('fly intercept', { timeout: 600_000 }, () => {
           (await containers()).find(
             (c) =>
               c.job_name === 'retry' &&
+              c.step_name === 'flaky' &&
               c.build_name === build &&
               c.attempt === n &&
               c.state === 'created',
@@ -230,13 +278,136 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     await ok(['intercept', '-j', 'p/retry', '-s', 'flaky', '-a', '1', '--', 'touch', '/tmp/fail']);
     await attempt('2');
 
-    const first = await f(['intercept', '-j', 'p/retry', '-a', '1', '--', 'ls', '/tmp/fail']);
+    const first = await f([
+      'intercept',
+      '-j',
+      'p/retry',
+      '-s',
+      'flaky',
+      '-a',
+      '1',
+      '--',
+      'ls',
+      '/tmp/fail',
+    ]);
     assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-    const second = await f(['intercept', '-j', 'p/retry', '-a', '2', '--', 'ls', '/tmp/fail']);
+    const second = await f([
+      'intercept',
+      '-j',
+      'p/retry',
+      '-s',
+      'flaky',
+      '-a',
+      '2',
+      '--',
+      'ls',
+      '/tmp/fail',
+    ]);
     assert.equal(second.exitCode, 1, 'the second attempt runs in a pod of its own');
 
-    await ok(['intercept', '-j', 'p/retry', '-a', '2', '--', 'touch', '/tmp/release']);
+    await ok([
+      'intercept',
+      '-j',
+      'p/retry',
+      '-s',
+      'flaky',
+      '-a',
+      '2',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
     const watch = await ok(['watch', '-j', 'p/retry', '-b', build]);
+    assert.match(watch.stdout, /succeeded/);
+  });
+
+  it('selects the attempt of a step retried inside a retry with -a 1,2', async () => {
+    const build = await startJob('nested');
+    const attempt = (n: string) =>
+      eventually(
+        `attempt ${n} created`,
+        async () =>
+          (await containers()).find(
+            (c) =>
+              c.job_name === 'nested' &&
+              c.step_name === 'inner' &&
+              c.build_name === build &&
+              c.attempt === n &&
+              c.state === 'created',
+          ),
+        60_000,
+      );
+    await attempt('1.1');
+    await ok([
+      'intercept',
+      '-j',
+      'p/nested',
+      '-s',
+      'inner',
+      '-a',
+      '1,1',
+      '--',
+      'touch',
+      '/tmp/fail',
+    ]);
+    await attempt('1.2');
+
+    const first = await f([
+      'intercept',
+      '-j',
+      'p/nested',
+      '-s',
+      'inner',
+      '-a',
+      '1,1',
+      '--',
+      'ls',
+      '/tmp/fail',
+    ]);
+    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const second = await f([
+      'intercept',
+      '-j',
+      'p/nested',
+      '-s',
+      'inner',
+      '-a',
+      '1,2',
+      '--',
+      'ls',
+      '/tmp/fail',
+    ]);
+    assert.equal(second.exitCode, 1, 'attempt 1,2 runs in a pod of its own');
+    const unknown = await f([
+      'intercept',
+      '-j',
+      'p/nested',
+      '-s',
+      'inner',
+      '-a',
+      '2,5',
+      '--',
+      'true',
+    ]);
+    assert.equal(unknown.exitCode, 1);
+    assert.match(unknown.stderr, /no containers matched your search parameters/);
+    const bad = await f(['intercept', '-j', 'p/nested', '-s', 'inner', '-a', 'one', '--', 'true']);
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /no containers matched your search parameters/);
+
+    await ok([
+      'intercept',
+      '-j',
+      'p/nested',
+      '-s',
+      'inner',
+      '-a',
+      '1,2',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
+    const watch = await ok(['watch', '-j', 'p/nested', '-b', build]);
     assert.match(watch.stdout, /succeeded/);
   });
 
@@ -278,7 +449,18 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     });
     assert.equal(status, 404);
 
-    await ok(['intercept', '-j', 'p/hold', '-b', build, '--', 'touch', '/tmp/release']);
+    await ok([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-b',
+      build,
+      '-s',
+      'wait',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
     await ok(['watch', '-j', 'p/hold', '-b', build]);
   });
 
@@ -319,7 +501,73 @@ describe('fly intercept', { timeout: 600_000 }, () => {
     });
     assert.deepEqual(output, { stdout: 'got hello\npipe\n', exit: 0 });
 
-    await ok(['intercept', '-j', 'p/hold', '-b', build, '--', 'touch', '/tmp/release']);
+    await ok([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-b',
+      build,
+      '-s',
+      'wait',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
+    await ok(['watch', '-j', 'p/hold', '-b', build]);
+  });
+
+  it('runs as the requested user when the container is that user, and refuses another', async () => {
+    const build = await startJob('hold');
+    const container = await interceptable('hold', 'wait', build);
+    const token = await flyAuthorization(home, 'local');
+    const session = (user: string) =>
+      new Promise<{ stdout: string; error?: string; exit?: number }>((resolve, reject) => {
+        const ws = new WebSocket(
+          `${jb.url.replace(/^http/, 'ws')}/api/v1/teams/main/containers/${container.id}/hijack`,
+          { headers: { Authorization: token } },
+        );
+        let stdout = '';
+        const timer = setTimeout(() => reject(new Error(`session hung; got ${stdout}`)), 30_000);
+        ws.on('open', () => {
+          ws.send(JSON.stringify({ path: 'sh', args: ['-c', 'id -un; touch /tmp/ran'], user }));
+          ws.send(JSON.stringify({ closed: true }));
+        });
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as {
+            stdout?: string;
+            exit_status?: number;
+            error?: string;
+          };
+          if (msg.stdout) stdout += Buffer.from(msg.stdout, 'base64').toString('utf8');
+          if (msg.exit_status !== undefined || msg.error !== undefined) {
+            clearTimeout(timer);
+            resolve({ stdout, exit: msg.exit_status, error: msg.error });
+          }
+        });
+        ws.on('error', reject);
+      });
+
+    // busybox runs as root and has no su: root is honoured, another user is refused.
+    assert.deepEqual(await session('root'), { stdout: 'root\n', exit: 0, error: undefined });
+    const refused = await session('nobody');
+    assert.equal(
+      refused.error,
+      "cannot run as user 'nobody': the container's image has no su to switch users with",
+    );
+    assert.equal(refused.stdout, '');
+
+    await ok([
+      'intercept',
+      '-j',
+      'p/hold',
+      '-b',
+      build,
+      '-s',
+      'wait',
+      '--',
+      'touch',
+      '/tmp/release',
+    ]);
     await ok(['watch', '-j', 'p/hold', '-b', build]);
   });
 });

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Bus, InterceptOutput } from '@jetbridge/bus';
 import { testStepJob } from '../pods/test-jobs.ts';
+import { decideUser, interceptCommand } from './intercept-user.ts';
 import { collectStep, startHarness, type Harness } from '../testing/harness.ts';
 
 // Opens a session and gathers its output until the exit status (or an error) arrives, bounded.
 async function intercept(
   bus: Bus,
   podName: string,
-  process: { path: string; args: string[]; env?: string[] },
+  process: { path: string; args: string[]; env?: string[]; user?: string },
   stdin: string,
 ) {
   const sessionId = randomUUID();
@@ -27,7 +28,10 @@ async function intercept(
     podName,
     process: { env: [], ...process },
   });
-  assert.equal(opened.ok, true, opened.error);
+  if (!opened.ok) {
+    await sub.stop();
+    return { outputs, stdout: '', stderr: '', refused: opened.error };
+  }
   await bus.sendInterceptInput(sessionId, { v: 1, stdin: Buffer.from(stdin).toString('base64') });
   await bus.sendInterceptInput(sessionId, { v: 1, closed: true });
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +45,7 @@ async function intercept(
     Buffer.concat(
       outputs.flatMap((o) => (o[key] ? [Buffer.from(o[key]!, 'base64')] : [])),
     ).toString();
-  return { outputs, stdout: text('stdout'), stderr: text('stderr') };
+  return { outputs, stdout: text('stdout'), stderr: text('stderr'), refused: undefined };
 }
 
 describe('intercept sessions', () => {
@@ -93,5 +97,126 @@ describe('intercept sessions', () => {
     );
     assert.ok(!session.outputs.some((o) => o.executableNotFound));
     assert.equal(session.outputs.at(-1)?.exitStatus, 127);
+  });
+});
+
+/** A pod of `image` whose step has run, for intercept sessions into it. */
+async function stepPod(harness: Harness, image: string): Promise<string> {
+  const job = testStepJob({
+    image: { ref: image, env: [] },
+    run: { path: 'true', args: [], env: {} },
+  });
+  const outcome = collectStep(harness.bus, job);
+  await harness.bus.publishStepJob(job);
+  await outcome;
+  return job.podName;
+}
+
+describe('intercept sessions with a user', () => {
+  let harness: Harness;
+  // Runs as root with the host's su; the busybox image runs as root and has no su.
+  let withSu: string;
+  let withoutSu: string;
+
+  before(async () => {
+    harness = await startHarness();
+    await harness.startExecutor();
+    withSu = await stepPod(harness, 'ubuntu');
+    withoutSu = await stepPod(harness, 'busybox');
+  });
+
+  after(async () => {
+    await harness.close();
+  });
+
+  it('switches to the user through su, with the environment, stdin and exit status', async () => {
+    const session = await intercept(
+      harness.bus,
+      withSu,
+      {
+        path: 'sh',
+        args: ['-c', 'id -un; cat; echo "$GREETING"; exit 4'],
+        env: ['GREETING=hi'],
+        user: 'nobody',
+      },
+      'typed\n',
+    );
+    assert.equal(session.refused, undefined);
+    assert.equal(session.stdout, 'nobody\ntyped\nhi\n', session.stderr);
+    assert.equal(session.outputs.at(-1)?.exitStatus, 4);
+  });
+
+  it("runs as the container's own user, by name or uid, without su", async () => {
+    for (const user of ['root', '0']) {
+      const session = await intercept(
+        harness.bus,
+        withoutSu,
+        { path: 'id', args: ['-un'], user },
+        '',
+      );
+      assert.equal(session.refused, undefined);
+      assert.equal(session.stdout, 'root\n');
+    }
+  });
+
+  it('refuses a user the image cannot switch to, saying why, and runs nothing', async () => {
+    const noSu = await intercept(
+      harness.bus,
+      withoutSu,
+      { path: 'touch', args: ['/tmp/ran'], user: 'nobody' },
+      '',
+    );
+    assert.equal(
+      noSu.refused,
+      "cannot run as user 'nobody': the container's image has no su to switch users with",
+    );
+    const unknown = await intercept(
+      harness.bus,
+      withSu,
+      { path: 'id', args: [], user: 'no-such-user' },
+      '',
+    );
+    assert.equal(
+      unknown.refused,
+      "cannot run as user 'no-such-user': the container's image has no such user",
+    );
+    const check = await intercept(harness.bus, withoutSu, { path: 'ls', args: ['/tmp/ran'] }, '');
+    assert.notEqual(check.outputs.at(-1)?.exitStatus, 0);
+  });
+});
+
+describe('choosing how to run as a user', () => {
+  const root = { uid: '0', name: 'root', hasSu: true, isKnown: true };
+
+  it('refuses to switch users in a container that does not run as root', () => {
+    assert.deepEqual(decideUser('root', { uid: '1000', name: 'app', hasSu: true, isKnown: true }), {
+      kind: 'refused',
+      error:
+        "cannot run as user 'root': the container runs as 'app' (uid 1000) and only root can " +
+        'switch users; intercept without a user',
+    });
+    assert.deepEqual(decideUser('1000', { uid: '1000', name: '', hasSu: false, isKnown: true }), {
+      kind: 'as-container',
+    });
+  });
+
+  it('refuses when the container cannot be asked, and switches as root with su', () => {
+    assert.equal(decideUser('app', null).kind, 'refused');
+    assert.deepEqual(decideUser('app', root), { kind: 'switch', user: 'app' });
+  });
+
+  it('builds the su command with the directory, environment and arguments as operands', () => {
+    const command = interceptCommand(
+      { path: 'sh', args: ['-c', 'echo "$1"', "it's"], env: ['A=b'], dir: '/tmp/w' },
+      { kind: 'switch', user: 'app' },
+    );
+    assert.deepEqual(command, [
+      'su',
+      '-s',
+      '/bin/sh',
+      '-c',
+      `cd '/tmp/w' || exit 1; exec env 'A=b' 'sh' '-c' 'echo "$1"' 'it'\\''s'`,
+      'app',
+    ]);
   });
 });

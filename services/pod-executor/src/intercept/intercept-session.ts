@@ -1,25 +1,12 @@
 // `fly intercept`: a process exec'd into a step's pod (no TTY, plain pipes), bridged to the
-// session's input and output subjects.
+// session's input and output subjects, as the user it asks for or refused (intercept-user.ts).
 import type { Bus, InterceptOpen, InterceptOpened, Stoppable } from '@jetbridge/bus';
 import type { Logger } from '@jetbridge/telemetry';
 import { ExecFailedError } from '../kube/errors.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 import { isExecutableMissing } from '../exec/executable-check.ts';
-
-// `env` applies the session's environment and reports a missing executable with 127.
-function interceptCommand(process: InterceptOpen['process']): string[] {
-  if (process.env.length === 0 && !process.dir) return [process.path, ...process.args];
-  return [
-    'sh',
-    '-c',
-    'cd "$0" || exit 1; exec env "$@"',
-    process.dir ?? '.',
-    ...process.env,
-    process.path,
-    ...process.args,
-  ];
-}
+import { interceptCommand, planUser } from './intercept-user.ts';
 
 export function serveInterceptSessions(bus: Bus, client: KubeClient, logger: Logger): Stoppable {
   return bus.serveIntercepts(async (req) =>
@@ -37,11 +24,16 @@ async function openSession(
   const send = (msg: Parameters<Bus['sendInterceptOutput']>[1]): void => {
     sending = sending.then(() => bus.sendInterceptOutput(req.sessionId, msg)).catch(() => {});
   };
+  const plan = await planUser(client, req.podName, req.process.user);
+  if (plan.kind === 'refused') {
+    logger.info({ user: req.process.user, reason: plan.error }, 'intercept-user-refused');
+    return { v: 1, ok: false, error: plan.error };
+  }
   let channel;
   try {
     channel = await client.exec(req.podName, {
       container: mainContainer,
-      command: interceptCommand(req.process),
+      command: interceptCommand(req.process, plan),
       stdin: true,
       onStdout: (chunk) => send({ v: 1, stdout: chunk.toString('base64') }),
       onStderr: (chunk) => send({ v: 1, stderr: chunk.toString('base64') }),
@@ -60,7 +52,8 @@ async function openSession(
   void open.exitCode
     .then(
       async (code) => {
-        const wrapped = req.process.env.length > 0 || Boolean(req.process.dir);
+        const wrapped =
+          req.process.env.length > 0 || Boolean(req.process.dir) || plan.kind === 'switch';
         if (
           wrapped &&
           code === 127 &&

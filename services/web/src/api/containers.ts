@@ -37,8 +37,17 @@ export async function listContainers(req: ApiRequest): Promise<Response> {
     const value = q.get(key);
     if (value) add(`${column} = ?`, value);
   }
+  // fly sends `-a 1,2` as `attempt=1,2`; a nested retry's container is stored as attempt `1.2`.
   const attempt = q.get('attempt');
-  if (attempt) add('c.attempt = ?', attempt);
+  if (attempt) {
+    add(
+      'c.attempt = ?',
+      attempt
+        .split(/[,.]/)
+        .map((n) => n.trim())
+        .join('.'),
+    );
+  }
   const vars = q.get('vars');
   if (vars) {
     let parsed: Record<string, unknown>;
