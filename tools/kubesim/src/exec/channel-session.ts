@@ -1,7 +1,7 @@
 // The Kubernetes websocket channel protocol for one exec: stdin on channel 0, stdout 1, stderr 2,
 // the exit status on 3, resize on 4 (ignored), and in v5 the close-stdin signal [255, 0].
-import type { ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
+import type { SandboxProcess } from '../kubelet/spawner.ts';
 import { OutputChannel } from './output-channel.ts';
 
 export const supportedProtocols = [
@@ -56,10 +56,21 @@ function frame(id: number, data: Buffer | string): Buffer {
   return out;
 }
 
+// The process could not be started at all: the status says so, as a runtime's exec error would.
+export function failSession(ws: WebSocket, protocol: string, reason: string): void {
+  if (ws.readyState !== ws.OPEN) return;
+  const status =
+    protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io'
+      ? JSON.stringify(statusMessage(0, reason))
+      : reason;
+  ws.send(frame(channel.error, status));
+  ws.close(1000);
+}
+
 export function runChannelSession(
   ws: WebSocket,
   protocol: string,
-  child: ChildProcess,
+  child: SandboxProcess,
   exitCodeOf: (code: number | null, signal: NodeJS.Signals | null) => number,
 ): void {
   const send = (id: number, data: Buffer | string): void => {

@@ -1,14 +1,12 @@
 // Upgrades pods/exec requests to websockets and runs the command in the container's sandbox.
-import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Kubelet } from '../kubelet/kubelet.ts';
 import { exitCodeOf } from '../kubelet/process-group.ts';
-import { bwrapPath } from '../kubelet/sandbox.ts';
 import type { Logger } from '../logger.ts';
 import { StatusError, badRequest } from '../server/status-error.ts';
-import { runChannelSession, supportedProtocols } from './channel-session.ts';
+import { failSession, runChannelSession, supportedProtocols } from './channel-session.ts';
 
 const execPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
@@ -60,24 +58,30 @@ export class ExecUpgrader {
       params.get(flag) === 'true' || params.get(flag) === '1';
 
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const child = spawn(bwrapPath, [...launch.args, '--', ...command], {
-        detached: true,
-        stdio: [
-          wants('stdin') ? 'pipe' : 'ignore',
-          wants('stdout') ? 'pipe' : 'ignore',
-          wants('stderr') ? 'pipe' : 'ignore',
-        ],
-        env: launch.env,
-      });
-      this.#kubelet.trackProcess(namespace, name, child);
-      this.#logger.debug({ pod: name, container, command, pid: child.pid }, 'exec-started');
-
-      const key = `${namespace}/${name}`;
-      const sessions = this.#sessions.get(key) ?? new Set();
-      this.#sessions.set(key, sessions);
-      sessions.add(ws);
-      ws.on('close', () => sessions.delete(ws));
-      runChannelSession(ws, ws.protocol, child, exitCodeOf);
+      const streams = { stdin: wants('stdin'), stdout: wants('stdout'), stderr: wants('stderr') };
+      // What the client sends while the process is being started is kept for it.
+      const early: Buffer[] = [];
+      const keep = (data: Buffer): void => void early.push(data);
+      ws.on('message', keep);
+      this.#kubelet.spawnExec(namespace, name, launch, command, streams).then(
+        (child) => {
+          this.#logger.debug({ pod: name, container, command, pid: child.pid }, 'exec-started');
+          const key = `${namespace}/${name}`;
+          const sessions = this.#sessions.get(key) ?? new Set();
+          this.#sessions.set(key, sessions);
+          sessions.add(ws);
+          ws.on('close', () => sessions.delete(ws));
+          ws.off('message', keep);
+          runChannelSession(ws, ws.protocol, child, exitCodeOf);
+          for (const data of early) ws.emit('message', data, true);
+          if (ws.readyState !== ws.OPEN) child.stdin?.end();
+        },
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          this.#logger.error({ pod: name, container, err: error }, 'exec-spawn-failed');
+          failSession(ws, ws.protocol, message);
+        },
+      );
     });
   }
 

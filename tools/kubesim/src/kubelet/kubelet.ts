@@ -1,6 +1,5 @@
 // Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
 // reporting phases, conditions and container states into the store; deletion with a grace period.
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
@@ -23,9 +22,11 @@ import {
   statusOf,
   type ContainerKind,
 } from './pod-status.ts';
-import { exitCodeOf } from './process-group.ts';
+import { exitCodeOf, killGroup } from './process-group.ts';
+import { Spawner, type SandboxProcess } from './spawner.ts';
 import { createRuntime, killAll, terminateAll, type PodRuntime } from './pod-runtime.ts';
 import { pullImage } from './image-pull.ts';
+import { bwrapPath } from './sandbox.ts';
 
 export interface KubeletOptions {
   dataDir: string;
@@ -39,12 +40,14 @@ export class Kubelet {
   #store: ObjectStore;
   #options: KubeletOptions;
   #pods = new Map<string, PodRuntime>();
+  readonly spawner: Spawner;
   // Built in the background from the start, so that the first busybox pod does not pay for it.
   #busybox: Promise<BusyboxRoot>;
 
   constructor(store: ObjectStore, options: KubeletOptions) {
     this.#store = store;
     this.#options = options;
+    this.spawner = new Spawner(options.logger);
     this.#busybox = ensureBusyboxRoot(options.dataDir);
     this.#busybox.catch(() => {});
   }
@@ -108,7 +111,7 @@ export class Kubelet {
 
     for (const container of initContainers) {
       if (!(await this.#prepare(rt, 'init', container))) return;
-      const exitCode = await this.#startContainer(rt, 'init', container);
+      const exitCode = await (await this.#startContainer(rt, 'init', container)).exit;
       if (exitCode !== 0) {
         this.#update(rt, markInitFailed);
         return;
@@ -119,9 +122,11 @@ export class Kubelet {
     for (const container of spec.containers) {
       if (!(await this.#prepare(rt, 'main', container))) return;
     }
-    const exits = spec.containers.map((c) => this.#startContainer(rt, 'main', c));
+    const started = await Promise.all(
+      spec.containers.map((c) => this.#startContainer(rt, 'main', c)),
+    );
     if (!rt.isStopping) this.#update(rt, markRunning);
-    const codes = await Promise.all(exits);
+    const codes = await Promise.all(started.map((s) => s.exit));
     this.#update(rt, (p) => markCompleted(p, codes));
   }
 
@@ -172,10 +177,33 @@ export class Kubelet {
     }
   }
 
-  #startContainer(rt: PodRuntime, kind: ContainerKind, container: Container): Promise<number> {
-    const { child, log } = spawnContainer(rt.launches.get(container.name)!);
+  // Resolves once the container's process exists, with the promise of its exit code.
+  async #startContainer(
+    rt: PodRuntime,
+    kind: ContainerKind,
+    container: Container,
+  ): Promise<{ exit: Promise<number> }> {
+    let child: SandboxProcess;
+    let log: ContainerLog;
+    try {
+      ({ child, log } = await spawnContainer(this.spawner, rt.launches.get(container.name)!));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#update(rt, (p) =>
+        setContainerState(p, kind, container, {
+          terminated: {
+            exitCode: 128,
+            reason: 'StartError',
+            startedAt: now(),
+            finishedAt: now(),
+            containerID: '',
+          },
+        }),
+      );
+      this.#event(rt, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+      return { exit: Promise.resolve(128) };
+    }
     rt.logs.set(container.name, log);
-    rt.processes.add(child);
 
     const containerID = `kubesim://${rt.name}-${container.name}-${child.pid}`;
     const startedAt = now();
@@ -197,10 +225,9 @@ export class Kubelet {
       'container-started',
     );
 
-    return new Promise((resolve) => {
-      child.on('close', (code, signal) => {
+    const exit = new Promise<number>((resolve) => {
+      child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
         const exitCode = exitCodeOf(code, signal);
-        rt.processes.delete(child);
         this.#options.logger.debug(
           { pod: rt.name, container: container.name, exitCode },
           'container-exited',
@@ -216,9 +243,10 @@ export class Kubelet {
           setContainerState(p, kind, container, { terminated }, containerID);
         });
         resolve(exitCode);
-        this.#finishIfStopped(rt);
       });
     });
+    this.#adopt(rt, child);
+    return { exit };
   }
 
   // The launch of a running container, for an exec that must see the same volumes and root.
@@ -247,14 +275,33 @@ export class Kubelet {
     return { launch, container };
   }
 
-  trackProcess(namespace: string, name: string, child: ChildProcess): void {
+  // Starts an exec's process in the container's sandbox; it belongs to the pod from then on.
+  async spawnExec(
+    namespace: string,
+    name: string,
+    launch: ContainerLaunch,
+    command: string[],
+    streams: { stdin: boolean; stdout: boolean; stderr: boolean },
+  ): Promise<SandboxProcess> {
+    const child = await this.spawner.spawn(bwrapPath, [...launch.args, '--', ...command], {
+      ...streams,
+      env: launch.env,
+    });
     const rt = this.#runtime(namespace, name);
-    if (!rt) return;
+    if (!rt) killGroup(child.pid);
+    else this.#adopt(rt, child);
+    return child;
+  }
+
+  // A process of the pod: tracked until it closes; one started after the pod began stopping
+  // (its spawn was under way) is killed at once, as its container is already going away.
+  #adopt(rt: PodRuntime, child: SandboxProcess): void {
     rt.processes.add(child);
     child.on('close', () => {
       rt.processes.delete(child);
       this.#finishIfStopped(rt);
     });
+    if (rt.isStopping) killGroup(child.pid);
   }
 
   containerLog(namespace: string, name: string, container: string): ContainerLog | undefined {
@@ -332,13 +379,14 @@ export class Kubelet {
     for (const rt of this.#pods.values()) {
       rt.isStopping = true;
       for (const child of rt.processes) {
-        if (child.exitCode === null && child.signalCode === null) {
+        if (!child.hasExited) {
           closing.push(new Promise((resolve) => child.once('close', resolve)));
         }
       }
       killAll(rt);
     }
     await Promise.all(closing);
+    await this.spawner.close();
     await this.#busybox.catch(() => {});
   }
 }

@@ -1,6 +1,6 @@
 // What the kubelet holds for a pod while it exists: its processes, launches, logs, and the
 // signalling of those processes on deletion.
-import type { ChildProcess } from 'node:child_process';
+import type { SandboxProcess } from './spawner.ts';
 import type { ContainerLog } from './container-log.ts';
 import type { ContainerLaunch } from './container-setup.ts';
 import { killGroup, terminateGroup } from './process-group.ts';
@@ -12,7 +12,7 @@ export interface PodRuntime {
   launches: Map<string, ContainerLaunch>;
   logs: Map<string, ContainerLog>;
   // container and exec processes, each the leader of its own process group
-  processes: Set<ChildProcess>;
+  processes: Set<SandboxProcess>;
   isStopping: boolean;
   killTimer: NodeJS.Timeout | undefined;
   termRetry: NodeJS.Timeout | undefined;
@@ -35,7 +35,7 @@ export function createRuntime(namespace: string, name: string, dir: string): Pod
   };
 }
 
-export function terminateAll(rt: PodRuntime, children: ChildProcess[] = [...rt.processes]): void {
+export function terminateAll(rt: PodRuntime, children: SandboxProcess[] = [...rt.processes]): void {
   const pending = children.filter(
     (child) => child.pid && rt.processes.has(child) && terminateGroup(child.pid) === 0,
   );
