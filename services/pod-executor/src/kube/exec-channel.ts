@@ -1,6 +1,7 @@
 // One Kubernetes exec over the websocket channel protocol (v5, falling back to v4): stdin on
 // channel 0, stdout 1, stderr 2, the status on 3, and in v5 the close-stdin signal.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { createSecureContext } from 'node:tls';
 import WebSocket from 'ws';
 import { ExecFailedError, ExecInterruptedError } from './errors.ts';
 
@@ -32,6 +33,33 @@ function exitCodeOf(body: StatusBody): number {
   if (body.reason === 'NonZeroExitCode' && cause?.message !== undefined)
     return Number(cause.message);
   throw new ExecFailedError(body.message ?? 'exec failed');
+}
+
+// The TLS settings and credentials of a kubeconfig, made into one secure context that every exec
+// shares: building it (parsing the CA and the client key) costs more than the exec's handshake.
+// They are read again after a while, so that a rotated service account token is picked up.
+const connectionReuseMs = 60_000;
+const connections = new WeakMap<
+  KubeConfig,
+  { options: Promise<WebSocket.ClientOptions>; madeAt: number }
+>();
+
+function connectionOptions(kc: KubeConfig): Promise<WebSocket.ClientOptions> {
+  const known = connections.get(kc);
+  if (known && Date.now() - known.madeAt < connectionReuseMs) return known.options;
+  const options = (async () => {
+    const tlsOptions: WebSocket.ClientOptions = {};
+    await kc.applyToHTTPSOptions(tlsOptions);
+    const { ca, cert, key, pfx, passphrase, ...rest } = tlsOptions;
+    return {
+      ...rest,
+      perMessageDeflate: false,
+      secureContext: createSecureContext({ ca, cert, key, pfx, passphrase }),
+    };
+  })();
+  options.catch(() => connections.delete(kc));
+  connections.set(kc, { options, madeAt: Date.now() });
+  return options;
 }
 
 export class ExecChannel {
@@ -74,9 +102,7 @@ export class ExecChannel {
     for (const part of request.command) query.append('command', part);
     const path = `/api/v1/namespaces/${request.namespace}/pods/${request.pod}/exec?${query}`;
     const url = `${cluster.server.replace(/^http/, 'ws')}${path}`;
-    const options: WebSocket.ClientOptions = { perMessageDeflate: false };
-    await kc.applyToHTTPSOptions(options);
-    const ws = new WebSocket(url, protocols, options);
+    const ws = new WebSocket(url, protocols, await connectionOptions(kc));
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => {
