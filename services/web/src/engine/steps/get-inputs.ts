@@ -2,12 +2,12 @@
 // the resource cache those make; and the image the fetched files are, for types that make one.
 import type { GetPlan } from '@jetbridge/pipeline';
 import { StepError } from '../plan/outcome.ts';
-import type { BuildRun } from '../plan/run-context.ts';
-import { imageFromGet, resourceImage, type StepImage } from './images.ts';
+import type { BuildRun, Scope } from '../plan/run-context.ts';
+import { resourceStepImage } from './image-fetch.ts';
+import { imageFromGet, type StepImage } from './images.ts';
 import { resourceCacheKey } from './resource-cache.ts';
 import type { ResourceVersion } from './resource-output.ts';
 import { loadStep } from './step-store.ts';
-import { typeVersionLookup } from './type-versions.ts';
 
 export interface GetInputs {
   image: StepImage;
@@ -25,8 +25,9 @@ async function versionFor(run: BuildRun, get: GetPlan): Promise<ResourceVersion 
   return version;
 }
 
-export async function getInputs(run: BuildRun, get: GetPlan): Promise<GetInputs> {
-  const image = await resourceImage(get.image, get.type, typeVersionLookup(run));
+/** Fetches the image first (a custom type's check and get sub-steps), then reads the version. */
+export async function getInputs(run: BuildRun, scope: Scope, get: GetPlan): Promise<GetInputs> {
+  const image = await resourceStepImage(run, scope, get.image, get.type);
   const version = await versionFor(run, get);
   const cacheKey = version
     ? resourceCacheKey({ type: get.type, image, source: get.source, params: get.params, version })

@@ -1,8 +1,7 @@
 // Which container image a step runs in. Base resource types are `concourse/<type>-resource`
-// images; a custom type or an image_resource resolves through its own type down to a base type.
-// A mock type with mirror_self yields the mock image with MIRRORED_VERSION set, as the real
-// mock's rootfs copy would.
-import { imageFor, type ImagePlan, type ResourceTypeConfig } from '@jetbridge/pipeline';
+// images; what a get of an image produced is a registry image named by its version, or, for a mock
+// type with mirror_self, the mock image with MIRRORED_VERSION set, as the real mock's rootfs copy
+// would be.
 import { StepError } from '../plan/outcome.ts';
 
 export interface StepImage {
@@ -78,44 +77,4 @@ export function imageFromGet(get: ImageGet): StepImage {
     return { ref: baseTypeImage('mock'), env: [`MIRRORED_VERSION=${version}`], privileged: false };
   }
   throw new StepError(`cannot use a resource of type ${get.type} as an image`);
-}
-
-/** The latest saved version of a custom resource type, by name (what its image check found). */
-export type TypeVersionLookup = (typeName: string) => Promise<Record<string, string> | undefined>;
-
-/** The image a get/put/check of a resource runs in, from the plan's `image`. */
-export async function resourceImage(
-  image: ImagePlan | undefined,
-  type: string,
-  typeVersion: TypeVersionLookup = async () => undefined,
-): Promise<StepImage> {
-  const privileged = image?.privileged === true;
-  if (!image?.get_plan) {
-    return { ref: baseTypeImage(image?.base_type ?? type), env: [], privileged };
-  }
-  const get = image.get_plan?.get;
-  if (!get) throw new StepError(`resource type ${type} has no image`);
-  const runsIn = await resourceImage(get.image, get.type, typeVersion);
-  const version =
-    (get.version as Record<string, string> | undefined) ?? (await typeVersion(get.name ?? type));
-  return { ...imageFromGet({ ...get, version, runsIn }), privileged };
-}
-
-/**
- * A task's `image_resource`: a get of a base type or of one of the pipeline's resource types, run
- * in that type's image.
- */
-export async function imageResourceImage(
-  imageResource: {
-    type: string;
-    source?: Record<string, unknown>;
-    params?: Record<string, unknown>;
-    version?: Record<string, string>;
-  },
-  types: ResourceTypeConfig[] = [],
-  typeVersion: TypeVersionLookup = async () => undefined,
-): Promise<StepImage> {
-  const typeImage = imageFor(imageResource.type, types, 'image');
-  const runsIn = await resourceImage(typeImage, imageResource.type, typeVersion);
-  return imageFromGet({ ...imageResource, runsIn: { ...runsIn, privileged: false } });
 }

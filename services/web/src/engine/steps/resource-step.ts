@@ -1,20 +1,21 @@
-// get, put and check steps: a resource script in the resource type's image, the request on stdin
-// and the result on stdout, as the resource interface defines them.
+// get and put steps: a resource script in the resource type's image (a custom type's fetched by
+// sub-steps first), the request on stdin and the result on stdout, as the resource interface
+// defines them.
 import { archivedOutputKey } from '@jetbridge/bus';
 import type { Plan, PutPlan } from '@jetbridge/pipeline';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
 import type { ArtifactSource } from '../plan/artifacts.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
-import { runCachedGet } from './cached-get.ts';
+import { cachedGet } from './cached-get.ts';
 import { runContainerStep, type ContainerStepResult } from './container-step.ts';
 import { getInputs, imageOfFetched } from './get-inputs.ts';
 import { goRequestJson } from './go-json.ts';
-import { resourceImage, type StepImage } from './images.ts';
+import { resourceStepImage } from './image-fetch.ts';
+import type { StepImage } from './images.ts';
 import { storeResourceCache } from './resource-cache.ts';
 import { parseVersionResult } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
-import { typeVersionLookup } from './type-versions.ts';
 import { resourceEnv } from './step-env.ts';
 import { putInputs } from './put-inputs.ts';
 
@@ -58,12 +59,16 @@ export async function runGetStep(
   const get = plan.get!;
   const origin = { id: plan.id };
   const name = get.name ?? get.resource ?? '';
-  const cached = await runCachedGet(run, scope, plan);
-  if (cached) return cached;
   return runContainerStep(run, scope, {
     planId: plan.id,
-    prepare: async () => {
-      const { image, version, cacheKey } = await getInputs(run, get);
+    prepare: async ({ begin }) => {
+      await begin([
+        { type: 'initialize-get', version: '2.0', data: { origin, time: eventTime() } },
+      ]);
+      const inputs = await getInputs(run, scope, get);
+      const settled = await cachedGet(run, plan, inputs);
+      if (settled) return { settled };
+      const { image, version, cacheKey } = inputs;
       const job = {
         ...resourceJob(run, scope, plan, 'get', image),
         run: {
@@ -80,18 +85,13 @@ export async function runGetStep(
         inputs: [],
         outputs: [{ name, path: getDir }],
       };
-      const init: BuildEvent = {
-        type: 'initialize-get',
-        version: '2.0',
-        data: { origin, time: eventTime() },
-      };
       const start: BuildEvent = {
         type: 'start-get',
         version: '1.0',
         data: { origin, time: eventTime() },
       };
       const extra = cacheKey ? { resourceCache: cacheKey } : {};
-      return { job, initEvents: [init], startEvent: start, extra };
+      return { job, startEvent: start, extra };
     },
     finish: async (exit, stored) => {
       if (exit.exitStatus !== 0) {
@@ -161,8 +161,11 @@ export async function runPutStep(
   const origin = { id: plan.id };
   return runContainerStep(run, scope, {
     planId: plan.id,
-    prepare: async () => {
-      const image = await resourceImage(put.image, put.type, typeVersionLookup(run));
+    prepare: async ({ begin }) => {
+      await begin([
+        { type: 'initialize-put', version: '2.0', data: { origin, time: eventTime() } },
+      ]);
+      const image = await resourceStepImage(run, scope, put.image, put.type);
       const env = resourceEnv(run.build, run.ctx.settings, scope);
       if (put.expose_build_created_by && run.build.createdBy)
         env.BUILD_CREATED_BY = run.build.createdBy;
@@ -181,17 +184,12 @@ export async function runPutStep(
         inputs,
         outputs: [],
       };
-      const init: BuildEvent = {
-        type: 'initialize-put',
-        version: '2.0',
-        data: { origin, time: eventTime() },
-      };
       const start: BuildEvent = {
         type: 'start-put',
         version: '1.0',
         data: { origin, time: eventTime() },
       };
-      return { job, initEvents: [init], startEvent: start };
+      return { job, startEvent: start };
     },
     finish: async (exit) => {
       if (exit.exitStatus !== 0) {
