@@ -1,2 +1,3 @@
 export { buildProgram, main } from './main.ts';
 export { parseDuration } from './durations.ts';
+export { reaperSettings } from './runtime.ts';

@@ -2,7 +2,7 @@
 // parser: the same commander program the image runs, with every action replaced by a no-op so
 // that parsing starts nothing.
 import { Command, CommanderError, type Option } from 'commander';
-import { buildProgram, parseDuration } from '@jetbridge/cli';
+import { buildProgram, parseDuration, reaperSettings } from '@jetbridge/cli';
 
 export class ArgvRejectedError extends Error {
   readonly argv: string[];
@@ -45,26 +45,42 @@ export function envNames(cmd: Command): Set<string> {
   return new Set(cmd.options.map((o: Option) => o.envVar).filter((e): e is string => !!e));
 }
 
-// The service turns these into durations and whole numbers when it starts; a value it would
-// refuse then is refused here.
-const durationFlag = /(timeout|duration|interval|lease|grace-period)$/;
-const integerFlag = /(port|max-in-flight-steps|max-artifact-size)$/;
+// The services turn values into durations and whole numbers when they start; a value they would
+// refuse then is refused here. The kind of value is the placeholder the flag is declared with.
+const durationPlaceholders = new Set(['duration']);
+const integerPlaceholders = new Set(['n', 'port', 'bytes']);
+
+// Subcommands whose settings the binary builds from the flags alone, refusing combinations (the
+// reaper's worker TTL against its heartbeat interval) that no single value shows.
+const settingsOf: Record<string, (flags: Record<string, unknown>) => unknown> = {
+  reaper: reaperSettings,
+};
+
+function placeholder(opt: Option): string | undefined {
+  return /<(\w+)>/.exec(opt.flags)?.[1];
+}
 
 function checkValues(cmd: Command, options: Record<string, unknown>, argv: string[]): void {
   for (const opt of cmd.options) {
-    const long = opt.long?.replace(/^--/, '');
+    const kind = placeholder(opt);
     const value = options[opt.attributeName()];
-    if (!long || typeof value !== 'string') continue;
-    if (durationFlag.test(long)) {
+    if (!opt.long || !kind || typeof value !== 'string') continue;
+    if (durationPlaceholders.has(kind)) {
       try {
         parseDuration(value);
       } catch (err) {
-        throw new ArgvRejectedError(argv, `--${long}: ${(err as Error).message}`);
+        throw new ArgvRejectedError(argv, `${opt.long}: ${(err as Error).message}`);
       }
     }
-    if (integerFlag.test(long) && !/^\d+$/.test(value)) {
-      throw new ArgvRejectedError(argv, `--${long}: "${value}" is not a whole number`);
+    if (integerPlaceholders.has(kind) && !/^\d+$/.test(value)) {
+      throw new ArgvRejectedError(argv, `${opt.long}: "${value}" is not a whole number`);
     }
+  }
+  const settings = settingsOf[cmd.name()];
+  try {
+    settings?.(options);
+  } catch (err) {
+    throw new ArgvRejectedError(argv, (err as Error).message);
   }
 }
 
