@@ -1,8 +1,10 @@
 // Reads `<artifact>/<path>` (task files, load_var and set_pipeline files) from the pod that holds
-// the artifact, through the pod-executor's read-file operation.
+// the artifact, through the pod-executor's read-file operation, or from its tar in the artifact
+// store.
 import { readFile } from '@jetbridge/bus';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
 import { StepError } from '../plan/outcome.ts';
+import { readStoredFile } from './stored-artifact-file.ts';
 
 const maxFileBytes = 4 * 1024 * 1024;
 
@@ -14,8 +16,14 @@ export async function readArtifactFile(run: BuildRun, scope: Scope, file: string
   if (!artifact || rest === '') {
     throw new StepError(`artifact '${name}' not found: cannot read ${file}`);
   }
-  if (artifact.kind !== 'pod') {
-    throw new StepError(`cannot read ${file}: artifact '${name}' is not held by a step pod`);
+  if (artifact.kind === 'artifact') {
+    try {
+      const content = await readStoredFile(run, artifact.key, rest, maxFileBytes);
+      return content.toString('utf8');
+    } catch (err) {
+      if (err instanceof StepError) throw new StepError(`failed to read ${file}: ${err.message}`);
+      throw err;
+    }
   }
   let reply;
   try {
