@@ -63,7 +63,7 @@ describe('transient Kubernetes API errors', { skip: onRealCluster && 'needs kube
       times: 2,
     });
     proxy.addRule({
-      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-follow'),
+      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-start'),
       fault: 'throttle',
       times: 1,
     });
@@ -99,7 +99,28 @@ describe('transient Kubernetes API errors', { skip: onRealCluster && 'needs kube
     assert.ok(proxy.injected.some((f) => f.startsWith('expire-watch')));
   });
 
+  it('follows the output from the files when the exec that started the command breaks', async () => {
+    proxy.addRule({
+      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-start'),
+      fault: 'cut-exec',
+      times: 1,
+    });
+    const script = 'echo one; echo two >&2; echo three; exit 5';
+    const job = testStepJob({ run: { path: 'sh', args: ['-c', script], env: {} } });
+    const outcome = collectStep(harness.bus, job);
+    await harness.bus.publishStepJob(job);
+    const { final, stdout, stderr } = await outcome;
+    assert.equal(final.kind === 'exited' && final.exitStatus, 5);
+    assert.equal(stdout.toString(), 'one\nthree\n');
+    assert.equal(stderr.toString(), 'two\n');
+  });
+
   it('finishes a step from its exit status when the output stream cannot be followed', async () => {
+    proxy.addRule({
+      match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-start'),
+      fault: 'cut-exec',
+      times: 1,
+    });
     proxy.addRule({
       match: (m, u) => m === 'UPGRADE' && u.includes('jetbridge-follow'),
       fault: 'forbid-exec',

@@ -2,12 +2,18 @@
 // when the exec stream breaks. Gives the exit status, or null when it could not be recovered.
 import type { Logger } from '@jetbridge/telemetry';
 import { ExecFailedError } from '../kube/errors.ts';
+import type { ExecChannel } from '../kube/exec-channel.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 import type { OutputPublisher } from './output-publisher.ts';
 import { runExec } from './run-exec.ts';
 import { untilStopped } from './step-stop.ts';
-import { followCommand, statusCommand } from './supervisor.ts';
+import {
+  followCommand,
+  notStartedStatus,
+  statusCommand,
+  stdinIncompleteStatus,
+} from './supervisor.ts';
 
 const maxReattach = 5;
 
@@ -33,8 +39,14 @@ export async function followOutput(opts: {
   publisher: OutputPublisher;
   logger: Logger;
   signal: AbortSignal;
+  // the exec that started the command, carrying its output live
+  live?: ExecChannel;
 }): Promise<{ exitStatus: number | null; interrupted: boolean }> {
   const { client, pod, publisher, logger, signal } = opts;
+  if (opts.live) {
+    const exitStatus = await liveExitStatus(opts.live, opts);
+    if (exitStatus !== undefined) return { exitStatus, interrupted: false };
+  }
   for (let attempt = 0; ; attempt += 1) {
     try {
       const channel = await untilStopped(
@@ -47,14 +59,7 @@ export async function followOutput(opts: {
         }),
         signal,
       );
-      const onStop = (): void => channel.terminate();
-      signal.addEventListener('abort', onStop, { once: true });
-      let exitStatus: number;
-      try {
-        exitStatus = await untilStopped(channel.exitCode, signal);
-      } finally {
-        signal.removeEventListener('abort', onStop);
-      }
+      const exitStatus = await untilExited(channel, publisher, signal);
       // Only success is taken from the follow exec's own exit code: a follow killed with its pod
       // also exits non-zero, so any other status is read from the status file.
       if (exitStatus === 0) return { exitStatus, interrupted: false };
@@ -68,4 +73,49 @@ export async function followOutput(opts: {
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
     }
   }
+}
+
+// Waits for an exec's exit code, holding the exec back while the bus is behind; a stop ends it.
+async function untilExited(
+  channel: ExecChannel,
+  publisher: OutputPublisher,
+  signal: AbortSignal,
+): Promise<number> {
+  const onStop = (): void => channel.terminate();
+  signal.addEventListener('abort', onStop, { once: true });
+  publisher.controlFlow({ pause: () => channel.pause(), resume: () => channel.resume() });
+  try {
+    return await untilStopped(channel.exitCode, signal);
+  } finally {
+    publisher.controlFlow(undefined);
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
+// The exit status from the exec that started the command: a success is taken as it is, any other
+// status is read from the status file (the exec itself may have been killed). Undefined when the
+// output must be followed from the files instead: the exec broke, or another exec started the
+// command.
+async function liveExitStatus(
+  live: ExecChannel,
+  opts: {
+    client: KubeClient;
+    pod: string;
+    publisher: OutputPublisher;
+    logger: Logger;
+    signal: AbortSignal;
+  },
+): Promise<number | undefined> {
+  let code: number;
+  try {
+    code = await untilExited(live, opts.publisher, opts.signal);
+  } catch (err) {
+    if (opts.signal.aborted) throw opts.signal.reason;
+    opts.logger.warn({ err, offsets: opts.publisher.offsets }, 'exec-stream-interrupted');
+    return undefined;
+  }
+  if (code === 0) return 0;
+  if (code === stdinIncompleteStatus) throw new Error("the step's stdin did not arrive whole");
+  if (code === notStartedStatus) return undefined;
+  return (await readExitStatus(opts.client, opts.pod)) ?? undefined;
 }

@@ -3,6 +3,9 @@
 import type { Bus, StepJob } from '@jetbridge/bus';
 
 const maxChunk = 64 * 1024;
+// Output waiting for the bus above which the exec stream is paused, and below which it resumes.
+const pauseAbove = 8 * 1024 * 1024;
+const resumeBelow = 2 * 1024 * 1024;
 export const maxCapturedStdout = 512 * 1024;
 
 type Stream = 'stdout' | 'stderr';
@@ -15,6 +18,9 @@ export class OutputPublisher {
   #capturedBytes = 0;
   #queue: Promise<void> = Promise.resolve();
   #failure: unknown = null;
+  #queuedBytes = 0;
+  #flow: { pause: () => void; resume: () => void } | undefined;
+  #isPaused = false;
 
   constructor(bus: Bus, job: StepJob, start = { stdout: 0, stderr: 0 }) {
     this.#bus = bus;
@@ -27,6 +33,16 @@ export class OutputPublisher {
     return { ...this.#offsets };
   }
 
+  /**
+   * Holds back the source of the output (an exec stream) while more than `pauseAbove` bytes wait
+   * for the bus, so the executor's memory stays flat however fast a step writes.
+   */
+  controlFlow(flow: { pause: () => void; resume: () => void } | undefined): void {
+    if (this.#isPaused) this.#flow?.resume();
+    this.#isPaused = false;
+    this.#flow = flow;
+  }
+
   write(stream: Stream, data: Buffer): void {
     if (stream === 'stdout' && this.#job.captureStdout) {
       this.#capture(data);
@@ -37,18 +53,26 @@ export class OutputPublisher {
       const piece = Buffer.from(data.subarray(at, at + maxChunk));
       const offset = this.#offsets[stream];
       this.#offsets[stream] += piece.length;
+      this.#queuedBytes += piece.length;
+      if (this.#queuedBytes > pauseAbove && !this.#isPaused && this.#flow) {
+        this.#isPaused = true;
+        this.#flow.pause();
+      }
       this.#enqueue(() =>
-        this.#bus.publishStepEvent({
-          v: 1,
-          kind: 'output',
-          buildId: this.#job.buildId,
-          planId: this.#job.planId,
-          handle: this.#job.handle,
-          at: Date.now(),
-          stream,
-          offset,
-          data: piece.toString('base64'),
-        }),
+        this.#published(
+          piece.length,
+          this.#bus.publishStepEvent({
+            v: 1,
+            kind: 'output',
+            buildId: this.#job.buildId,
+            planId: this.#job.planId,
+            handle: this.#job.handle,
+            at: Date.now(),
+            stream,
+            offset,
+            data: piece.toString('base64'),
+          }),
+        ),
       );
     }
   }
@@ -73,6 +97,18 @@ export class OutputPublisher {
     const kept = data.subarray(0, room);
     this.#captured.push(Buffer.from(kept));
     this.#capturedBytes += kept.length;
+  }
+
+  async #published(bytes: number, publishing: Promise<void>): Promise<void> {
+    try {
+      await publishing;
+    } finally {
+      this.#queuedBytes -= bytes;
+      if (this.#isPaused && this.#queuedBytes <= resumeBelow) {
+        this.#isPaused = false;
+        this.#flow?.resume();
+      }
+    }
   }
 
   #enqueue(publish: () => Promise<void>): void {

@@ -7,6 +7,7 @@ import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
 import { PodStartupError } from '../kube/errors.ts';
+import type { ExecChannel } from '../kube/exec-channel.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { withRetry, statusCodeOf } from '../kube/retry.ts';
 import type { ExecutorMetrics } from '../metrics.ts';
@@ -19,7 +20,7 @@ import { isExecutableMissing } from './executable-check.ts';
 import { followOutput } from './follow-output.ts';
 import { OutputPublisher } from './output-publisher.ts';
 import { runExec } from './run-exec.ts';
-import { StepStoppedError } from './step-stop.ts';
+import { StepStoppedError, untilStopped } from './step-stop.ts';
 import { streamInputs } from './stream-inputs.ts';
 import { parseProbe, probeCommand, signalCommand, startCommand } from './supervisor.ts';
 
@@ -128,8 +129,8 @@ async function runStepInPod(
   if (signal.aborted) throw signal.reason;
   await publish(deps, job, { kind: 'started' });
 
-  if (!probe.started) startSupervisor(deps, job, logger);
-  else logger.info({ adopted, finished: probe.finished }, 'step-reattached');
+  const live = probe.started ? undefined : await startSupervisor(deps, job, publisher, signal);
+  if (!live) logger.info({ adopted, finished: probe.finished }, 'step-reattached');
 
   const { exitStatus, interrupted } = await followOutput({
     client,
@@ -137,6 +138,7 @@ async function runStepInPod(
     publisher,
     logger,
     signal,
+    live,
   });
   if (interrupted) publisher.note('warning: log stream interrupted\n');
   await publisher.flush();
@@ -170,9 +172,14 @@ function runDir(job: StepJob): string {
   return job.run.dir ? resolveStepPath(job.workingDir, job.run.dir) : job.workingDir;
 }
 
-// Starts the command under the supervisor. Its exec lasts as long as the command; the output and
-// the status come from the files, so this exec breaking changes nothing.
-function startSupervisor(deps: StepDeps, job: StepJob, logger: Logger): void {
+// Starts the command under the supervisor, on an exec that carries its output live (the files keep
+// it too: if this exec breaks, the output is followed from where it stopped).
+async function startSupervisor(
+  deps: StepDeps,
+  job: StepJob,
+  publisher: OutputPublisher,
+  signal: AbortSignal,
+): Promise<ExecChannel> {
   const stdin = Buffer.from(job.stdin ?? '', 'utf8');
   const dir = runDir(job);
   const command = startCommand({
@@ -182,17 +189,19 @@ function startSupervisor(deps: StepDeps, job: StepJob, logger: Logger): void {
     path: job.run.path,
     args: job.run.args,
   });
-  void (async () => {
-    const channel = await deps.client.exec(job.podName, {
+  const channel = await untilStopped(
+    deps.client.exec(job.podName, {
       container: mainContainer,
       command,
       stdin: true,
-    });
-    if (stdin.length > 0) await channel.write(stdin);
-    channel.closeStdin();
-    const code = await channel.exitCode;
-    if (code !== 0) logger.warn({ code }, 'supervisor-start-failed');
-  })().catch((err: unknown) => logger.debug({ err }, 'supervisor-exec-ended'));
+      onStdout: (chunk) => publisher.write('stdout', chunk),
+      onStderr: (chunk) => publisher.write('stderr', chunk),
+    }),
+    signal,
+  );
+  if (stdin.length > 0) await channel.write(stdin);
+  channel.closeStdin();
+  return channel;
 }
 
 // What happened to a pod whose command's exit status is unknown (killed, evicted, deleted).

@@ -4,13 +4,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
   followCommand,
+  notStartedStatus,
   parseProbe,
   probeCommand,
   signalCommand,
   startCommand,
+  stdinIncompleteStatus,
 } from './supervisor.ts';
 
 // Runs the scripts with busybox as the only tools on PATH, as in an alpine or busybox image.
@@ -63,8 +66,17 @@ describe('supervisor under busybox sh', () => {
       { dir: state, stdinBytes: 0, token: 't1', path: 'sh', args: ['-c', script] },
       state,
     );
-    assert.equal((await run(start)).code, 0);
-    assert.equal((await run(start)).code, 0);
+    const first = await run(start);
+    assert.deepEqual(
+      [first.code, first.stdout.toString(), first.stderr.toString()],
+      [3, 'a\rb', 'err\n'],
+    );
+    const second = await run(start);
+    assert.deepEqual(
+      [second.code, second.stdout.length, second.stderr.length],
+      [notStartedStatus, 0, 0],
+      'a second start runs nothing and says so',
+    );
     assert.equal(readFileSync(join(state, 'stdout'), 'utf8'), 'a\rb');
     assert.equal(readFileSync(join(state, 'stderr'), 'utf8'), 'err\n');
     assert.equal(readFileSync(join(state, 'status'), 'utf8'), '3\n');
@@ -91,7 +103,8 @@ describe('supervisor under busybox sh', () => {
       state,
     );
     const result = await run(start, 'short');
-    assert.equal(result.code, 90);
+    assert.equal(result.code, stdinIncompleteStatus);
+    assert.equal(result.stderr.toString(), 'stdin incomplete: 5 of 10 bytes\n');
     assert.equal(existsSync(join(state, 'started')), false);
   });
 
@@ -112,6 +125,58 @@ describe('supervisor under busybox sh', () => {
     const rest = await run(followCommand({ stdout: 6, stderr: 3 }, state));
     assert.equal(rest.stdout.toString(), `${line}\nno newline`);
     assert.equal(rest.stderr.toString(), 'stderr\n');
+  });
+
+  it('carries the output live on its own exec, byte for byte what the files keep', async () => {
+    const state = newState();
+    const script = `i=0; while [ $i -lt 300 ]; do head -c 3000 /dev/urandom; echo "line $i" >&2; i=$((i + 1)); done`;
+    const result = await run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+        state,
+      ),
+    );
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.length, 900_000);
+    assert.ok(result.stdout.equals(readFileSync(join(state, 'stdout'))));
+    assert.ok(result.stderr.equals(readFileSync(join(state, 'stderr'))));
+    assert.equal(readFileSync(join(state, 'status'), 'utf8'), '0\n');
+  });
+
+  it('keeps the command running and the files whole when its exec stream breaks', async () => {
+    const state = newState();
+    const script =
+      'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i + 1)); done; echo end >&2';
+    const start = startCommand(
+      { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+      state,
+    );
+    const child = spawn(join(bin, 'sh'), start.slice(1), { env: { PATH: bin }, cwd: root });
+    child.stdin.end();
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    const lines = readFileSync(join(state, 'stdout'), 'utf8').trimEnd().split('\n');
+    assert.equal(lines.length, 2000);
+    assert.equal(lines.at(-1), 'line 1999');
+    assert.equal(readFileSync(join(state, 'stderr'), 'utf8'), 'end\n');
+    assert.equal(readFileSync(join(state, 'status'), 'utf8'), '0\n');
+  });
+
+  it('ends, with the status written, when a background process keeps the output open', async () => {
+    const state = newState();
+    const script = '(sleep 30; echo late) & echo done';
+    const startedAt = Date.now();
+    const result = await run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+        state,
+      ),
+    );
+    assert.ok(Date.now() - startedAt < 10_000, 'cut after the drain time, not after the sleep');
+    assert.deepEqual([result.code, result.stdout.toString()], [0, 'done\n']);
+    assert.equal(readFileSync(join(state, 'status'), 'utf8'), '0\n');
   });
 
   it('follows output while the command is still running', async () => {

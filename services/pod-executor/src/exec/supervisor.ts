@@ -5,29 +5,55 @@ import { stateMountPath } from '../pods/volumes.ts';
 
 // Runs the command exactly once: the `started` directory is created atomically before it runs, and
 // a second start (a redelivered job) finds it and leaves. Stdin arrives whole before the command runs.
+//
+// The command writes into two FIFOs; a `tee` on each appends to the output file and copies to this
+// exec's own stdout or stderr, so the executor gets the output live on the exec that started it, and
+// the files keep it for an executor that re-attaches (with the follow script below). The tees ignore
+// SIGPIPE: when the exec's stream breaks, they keep writing the files and the command never notices.
+// Nothing but the tees writes to the exec's streams, so what arrives live is byte for byte what the
+// files hold, from offset 0. The status file is written once the tees have finished (output that a
+// leftover background process keeps writing is cut after a second), so a follower that sees it has
+// all the output. The script exits with the command's status; `notStartedStatus` and
+// `stdinIncompleteStatus` mean this exec started nothing.
+export const notStartedStatus = 197;
+export const stdinIncompleteStatus = 196;
 const startScript = `s=$1; d=$2; n=$3; t=$4; shift 4
+exec 5>&1 6>&2 >/dev/null 2>&1
 if [ "$n" -gt 0 ]; then head -c "$n" >"$s/stdin.$t"; else : >"$s/stdin.$t"; fi
 got=$(wc -c <"$s/stdin.$t"); got=$((got + 0))
-if [ "$got" -ne "$n" ]; then rm -f "$s/stdin.$t"; echo "stdin incomplete: $got of $n bytes" >&2; exit 90; fi
-if ! mkdir "$s/started" 2>/dev/null; then rm -f "$s/stdin.$t"; exit 0; fi
+if [ "$got" -ne "$n" ]; then rm -f "$s/stdin.$t"; echo "stdin incomplete: $got of $n bytes" >&6; exit ${stdinIncompleteStatus}; fi
+if ! mkdir "$s/started"; then rm -f "$s/stdin.$t"; exit ${notStartedStatus}; fi
 mv "$s/stdin.$t" "$s/stdin"
 : >"$s/stdout"; : >"$s/stderr"
-if cd "$d" 2>>"$s/stderr"; then
-  "$@" <"$s/stdin" >>"$s/stdout" 2>>"$s/stderr" &
+rm -f "$s/stdout.pipe" "$s/stderr.pipe"; mkfifo "$s/stdout.pipe" "$s/stderr.pipe"
+( trap '' PIPE; exec tee -a "$s/stdout" <"$s/stdout.pipe" >&5 5>&- 6>&- ) &
+o=$!
+( trap '' PIPE; exec tee -a "$s/stderr" <"$s/stderr.pipe" >&6 5>&- 6>&- ) &
+e=$!
+exec 3>"$s/stdout.pipe" 4>"$s/stderr.pipe" 5>&- 6>&-
+if cd "$d" 2>&4; then
+  "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
   p=$!
   echo "$p" >"$s/pid"
   ( while [ ! -e "$s/stop" ]; do sleep 0.2 2>/dev/null || sleep 1; done
     kill -TERM "$p" 2>/dev/null; g=$(cat "$s/stop"); i=0
     while kill -0 "$p" 2>/dev/null && [ "$i" -lt "$((g * 5))" ]; do sleep 0.2; i=$((i + 1)); done
-    kill -KILL "$p" 2>/dev/null ) >/dev/null 2>&1 </dev/null &
+    kill -KILL "$p" 2>/dev/null ) 3>&- 4>&- </dev/null &
   w=$!
+  exec 3>&- 4>&-
   wait "$p"
   code=$?
   kill "$w" 2>/dev/null
 else
+  exec 3>&- 4>&-
   code=1
 fi
+( sleep 1; kill "$o" "$e" ) </dev/null &
+k=$!
+wait "$o" "$e"
+kill "$k"
 echo "$code" >"$s/status.tmp" && mv "$s/status.tmp" "$s/status"
+exit "$code"
 `;
 
 // Streams both output files from the given byte offsets until the status file exists and every

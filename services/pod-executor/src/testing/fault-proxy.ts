@@ -18,7 +18,9 @@ export type Fault =
   /** an exec upgrade answered 500 `container not found`, as while a container starts */
   | 'refuse-exec'
   /** an exec upgrade answered 403, a refusal that does not pass */
-  | 'forbid-exec';
+  | 'forbid-exec'
+  /** an exec that opens, and whose connection dies with the first frame from the server */
+  | 'cut-exec';
 
 export interface FaultRule {
   /** Which requests the rule applies to (method and URL with query). */
@@ -44,6 +46,27 @@ export interface Upstream {
   url: string;
   token: string;
   caCertificate: string;
+}
+
+// Passes the upgrade's response, then cuts both connections at the first byte after it.
+function cutAfterUpgrade(up: Socket, client: Socket): void {
+  let head = Buffer.alloc(0);
+  let isUpgraded = false;
+  up.on('data', (chunk: Buffer) => {
+    let rest = chunk;
+    if (!isUpgraded) {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      isUpgraded = true;
+      client.write(head.subarray(0, end + 4));
+      rest = head.subarray(end + 4);
+    }
+    if (rest.length > 0) {
+      up.destroy();
+      client.destroy();
+    }
+  });
 }
 
 function writeProxyKubeconfig(path: string, server: string, namespace: string): void {
@@ -169,7 +192,7 @@ export async function startFaultProxy(
       socket.destroy();
       return;
     }
-    if (fault !== null) {
+    if (fault !== null && fault !== 'cut-exec') {
       const code = { throttle: 429, unavailable: 503, 'forbid-exec': 403 }[fault as string] ?? 500;
       const body =
         fault === 'forbid-exec'
@@ -203,7 +226,8 @@ export async function startFaultProxy(
       }
       up.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) up.write(head);
-      up.pipe(socket);
+      if (fault === 'cut-exec') cutAfterUpgrade(up, socket);
+      else up.pipe(socket);
       socket.pipe(up);
     });
   });
