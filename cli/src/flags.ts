@@ -101,7 +101,14 @@ export function addPodExecutorFlags(cmd: Command): Command {
     .addOption(
       option('--kubernetes-image-registry-secret <secret>', 'pull secret for that registry'),
     )
-    .addOption(option('--max-in-flight-steps <n>', 'steps one executor runs at once', '32'));
+    .addOption(option('--max-in-flight-steps <n>', 'steps one executor runs at once', '32'))
+    .addOption(
+      option(
+        '--step-job-ack-wait <duration>',
+        'how long a step stays with an executor that stopped answering before another takes it over',
+        '30s',
+      ),
+    );
 }
 
 export function addWebFlags(cmd: Command): Command {

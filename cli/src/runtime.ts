@@ -153,6 +153,7 @@ export async function startPodExecutorService(
         '--kubernetes-pod-startup-timeout',
       ),
       maxInFlight: integer(String(flags.maxInFlightSteps ?? '32'), '--max-in-flight-steps'),
+      stepJobAckWaitMs: duration(String(flags.stepJobAckWait ?? '30s'), '--step-job-ack-wait'),
       imagePullSecrets: list(flags.kubernetesImagePullSecret),
       serviceAccount: str(flags.kubernetesServiceAccount) ?? null,
       imageRegistryPrefix: str(flags.kubernetesImageRegistryPrefix) ?? null,

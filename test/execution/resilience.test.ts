@@ -1,6 +1,7 @@
 // Builds survive the loss of what drives them: with two web replicas, SIGKILLing the one that owns
-// a running build lets the other finish it; restarting NATS mid-build loses nothing. Either way the
-// log is complete, in order, without duplicates, the command ran once, and no pod stays behind.
+// a running build lets the other finish it; restarting NATS mid-build loses nothing; SIGKILLing the
+// pod-executor mid-command lets another executor re-attach to the pod. Each time the log is
+// complete, in order, without duplicates, the command ran once, and no pod stays behind.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ describe('builds survive a killed web replica and a NATS restart', { timeout: 60
     home = await mkdtemp(join(tmpdir(), 'jb-fly-home-'));
     dir = await mkdtemp(join(tmpdir(), 'jb-resilience-'));
     nats = await PrivateNats.start();
-    jb = await startDistributed({ natsUrl: nats.url });
+    jb = await startDistributed({ natsUrl: nats.url, stepJobAckWait: '3s' });
     pool = createPool(jb.db.settings);
     const secondPort = await freePort();
     const second = await jb.startWeb('web-2', secondPort);
@@ -166,6 +167,29 @@ describe('builds survive a killed web replica and a NATS restart', { timeout: 60
     const out = result.stdout + result.stderr;
     assert.equal(result.exitCode, 0, `${out}\n${jb.logs()}`);
     assertCompleteLog(result.stdout);
+    await assertPodRanOnceAndIsCollected(build);
+
+    const again = await web.fly('watch', '-j', 'resilience/counter', '-b', build);
+    assertCompleteLog(again.stdout);
+  });
+
+  it('re-attaches to the running command when the pod-executor is SIGKILLed mid-command', async () => {
+    const [name, web] = [...targets.entries()].find(([, t]) => isRunning(t.web))!;
+    const { build } = await trigger();
+    const watch = spawnFly(['-t', name, 'watch', '-j', 'resilience/counter', '-b', build], {
+      home,
+      timeoutMs: 180_000,
+    });
+    await watch.waitForOutput(/line 5\n/, 60_000);
+    await jb.processes.get('pod-executor')!.kill();
+    const replacement = jb.spawn('pod-executor-2', ['pod-executor']);
+    await replacement.waitFor(/pod-executor-started/, 60_000);
+
+    const result = await watch.result;
+    const out = result.stdout + result.stderr;
+    assert.equal(result.exitCode, 0, `${out}\n${jb.logs()}`);
+    assertCompleteLog(result.stdout);
+    assert.match(replacement.output, /step-reattached/, 'the new executor followed the old pod');
     await assertPodRanOnceAndIsCollected(build);
 
     const again = await web.fly('watch', '-j', 'resilience/counter', '-b', build);

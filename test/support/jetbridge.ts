@@ -71,6 +71,8 @@ export interface DistributedOptions {
   natsUrl?: string;
   /** A claim kubesim provides and the executor uses for task caches, so caches outlive builds. */
   cacheClaim?: string;
+  /** The executors' --step-job-ack-wait: how soon a killed executor's steps are taken over. */
+  stepJobAckWait?: string;
 }
 
 export async function startDistributed(opts: DistributedOptions = {}): Promise<
@@ -103,6 +105,7 @@ export async function startDistributed(opts: DistributedOptions = {}): Promise<
     CONCOURSE_KUBERNETES_NAMESPACE: namespace,
     CONCOURSE_KUBERNETES_KUBECONFIG: sim.kubeconfigPath,
     ...(opts.cacheClaim ? { CONCOURSE_KUBERNETES_CACHE_PVC: opts.cacheClaim } : {}),
+    ...(opts.stepJobAckWait ? { CONCOURSE_STEP_JOB_ACK_WAIT: opts.stepJobAckWait } : {}),
   };
   const processes = new Map<string, ManagedProcess>();
 

@@ -71,8 +71,12 @@ export async function startPodExecutor(
     }
   };
 
-  const consumer = bus.consumeStepJobs({ maxInFlight: settings.maxInFlight }, (job) =>
-    handleJob(job),
+  const consumer = bus.consumeStepJobs(
+    {
+      maxInFlight: settings.maxInFlight,
+      ...(settings.stepJobAckWaitMs ? { ackWaitMs: settings.stepJobAckWaitMs } : {}),
+    },
+    (job) => handleJob(job),
   );
 
   const aborts = bus.subscribeAborts((msg: AbortStep) => {

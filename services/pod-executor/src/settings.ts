@@ -5,6 +5,12 @@ export interface PodExecutorSettings {
   kubeconfigPath: string | null;
   podStartupTimeoutMs: number;
   maxInFlight: number;
+  /**
+   * How long a step job stays with an executor that stopped answering (killed, partitioned) before
+   * another executor gets it and re-attaches to its pod; 30 s when not set. A live executor
+   * extends it while it works.
+   */
+  stepJobAckWaitMs?: number;
   imagePullSecrets: string[];
   serviceAccount: string | null;
   imageRegistryPrefix: string | null;
