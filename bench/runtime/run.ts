@@ -35,7 +35,8 @@ const { values } = parseArgs({
 });
 const podCount = Number(values.pods);
 const execCount = Number(values.execs);
-const logBytes = (values.full ? 1024 : Number(values['log-mib'])) * 1024 * 1024;
+const logBytes =
+  (values.full ? 1024 : Math.max(1, Math.round(Number(values['log-mib'])))) * 1024 * 1024;
 const boundMs = 10 * 60_000;
 
 // Step events go to `onEvent`; output chunks are checked and dropped, not kept, so the memory
@@ -68,11 +69,18 @@ function waitFor<T>(what: string, executor: (done: (value: T) => void) => void):
 }
 
 const pattern = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_\n');
-const producer = `yes '${pattern.subarray(0, -1).toString()}' | head -c ${logBytes}`;
+// A MiB of the pattern written once, then `cat` of it again and again: busybox's `yes` writes a
+// line per system call and would measure itself, not the stream.
+const mib = 1024 * 1024;
+const producer = `yes '${pattern.subarray(0, -1).toString()}' | head -c ${mib} >.pattern
+i=0; while [ $i -lt ${Math.ceil(logBytes / mib)} ]; do cat .pattern; i=$((i + 1)); done; rm .pattern`;
 
 async function plainPipe(): Promise<{ mbps: number; sha: string }> {
   const started = performance.now();
-  const child = spawn('sh', ['-c', producer], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('sh', ['-c', producer], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: dataDir,
+  });
   const hash = createHash('sha256');
   child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
   await new Promise((resolve) => child.on('close', resolve));
