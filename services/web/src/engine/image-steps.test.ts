@@ -111,6 +111,62 @@ describe('image sub-steps', () => {
   });
 });
 
+describe('image_resource checks of the same config', () => {
+  let h: EngineHarness;
+  let executor: FakeExecutor;
+
+  before(async () => {
+    h = await EngineHarness.create();
+    executor = new FakeExecutor(h.bus, script).start();
+    h.startEngine();
+  });
+
+  after(async () => {
+    await executor.stop();
+    await h.close();
+  });
+
+  const checksOf = (buildId: number) =>
+    executor.jobs.filter((j) => j.buildId === buildId && j.type === 'check');
+
+  it('checks once per build: a later task reuses a check that succeeded after the build started', async () => {
+    const buildId = await h.createBuild({
+      id: 'seq',
+      do: [mockTask('a', { initial_version: 'iv' }), mockTask('b', { initial_version: 'iv' })],
+    });
+    assert.equal(await h.waitForFinish(buildId), 'succeeded');
+    assert.deepEqual(
+      checksOf(buildId).map((j) => j.planId),
+      ['a/image-check'],
+    );
+    const events = await h.events(buildId);
+    assert.deepEqual(
+      events
+        .filter((e) => (e.data.origin as { id?: string } | undefined)?.id === 'b/image-check')
+        .map((e) => e.type),
+      ['initialize-check', 'finish'],
+    );
+    const b = executor.jobs.find((j) => j.buildId === buildId && j.planId === 'b')!;
+    assert.deepEqual(b.image.env, ['MIRRORED_VERSION=v1']);
+  });
+
+  it('checks again in a build started after that check, from the version it found', async () => {
+    const buildId = await h.createBuild(mockTask('c', { initial_version: 'iv' }));
+    assert.equal(await h.waitForFinish(buildId), 'succeeded');
+    const [check] = checksOf(buildId);
+    assert.equal(
+      check!.stdin,
+      '{"source":{"initial_version":"iv","mirror_self":true},"version":{"version":"v1"}}',
+    );
+    const other = await h.createBuild(mockTask('d', { initial_version: 'other' }));
+    assert.equal(await h.waitForFinish(other), 'succeeded');
+    assert.equal(
+      checksOf(other)[0]!.stdin,
+      '{"source":{"initial_version":"other","mirror_self":true}}',
+    );
+  });
+});
+
 describe('custom type image checks and their interval', () => {
   let h: EngineHarness;
   let executor: FakeExecutor;

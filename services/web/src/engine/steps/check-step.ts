@@ -1,7 +1,7 @@
 // A check step: runs the resource type's check script from the given or latest saved version and
-// saves what it reports. The image check of a custom type skips the script while the type's last
-// check is within its interval, and reports the type's latest version instead, as Concourse does.
-// An image_resource's check belongs to no pipeline scope: it saves nothing.
+// saves what it reports. As in Concourse, the image check of a custom type skips the script while
+// the type's last check is within its interval, and an image_resource's check while a check of the
+// same config succeeded since the build started; both then report the latest version instead.
 import {
   defaultImageCheckInterval,
   parseGoDuration,
@@ -14,6 +14,7 @@ import { latestVersion, ScopeNotFoundError, type VersionScope } from '../../reso
 import type { BuildRun, Scope } from '../plan/run-context.ts';
 import { runContainerStep, type ContainerStepResult, type FinishedStep } from './container-step.ts';
 import { goRequestJson } from './go-json.ts';
+import { imageCheckKey, lastImageCheck, recordImageCheck } from './image-check-scope.ts';
 import { resourceStepImage } from './image-fetch.ts';
 import { parseCheckResult, type ResourceVersion } from './resource-output.ts';
 import { saveCheckResult } from './resource-versions.ts';
@@ -117,8 +118,17 @@ export async function runCheckStep(
       ]);
       const image = await resourceStepImage(run, scope, check.image, check.type);
       checked = await checkedScope(run.ctx.pool, run, check);
-      if (await isWithinInterval(run.ctx.pool, run, check, checked)) {
-        const latest = await latestOf(run.ctx.pool, checked);
+      const imageScope = imageCheckKey(check, image);
+      const lastImage = imageScope
+        ? await lastImageCheck(run.ctx.pool, imageScope, run.build.id)
+        : null;
+      const latest = imageScope
+        ? (lastImage?.version ?? undefined)
+        : await latestOf(run.ctx.pool, checked);
+      const skip = imageScope
+        ? lastImage?.reusable === true && !check.skip_interval
+        : await isWithinInterval(run.ctx.pool, run, check, checked);
+      if (skip) {
         const settled: FinishedStep = {
           state: 'succeeded',
           events: [finishEvent(plan.id, true)],
@@ -126,9 +136,7 @@ export async function runCheckStep(
         };
         return { settled };
       }
-      const from =
-        (check.from_version as ResourceVersion | undefined) ??
-        (await latestOf(run.ctx.pool, checked));
+      const from = (check.from_version as ResourceVersion | undefined) ?? latest;
       const job = {
         ...baseStepJob(run, scope, {
           planId: plan.id,
@@ -160,11 +168,20 @@ export async function runCheckStep(
         version: '1.0',
         data: { origin, time: eventTime() },
       };
-      return { job, startEvent: start, extra: { checked } };
+      return { job, startEvent: start, extra: { checked, imageScope } };
     },
     finish: async (exit, stored) => {
+      const imageScope = typeof stored.imageScope === 'string' ? stored.imageScope : null;
       if (exit.exitStatus !== 0) {
-        return { state: 'failed', events: [finishEvent(plan.id, false)], patch: {} };
+        return {
+          state: 'failed',
+          events: [finishEvent(plan.id, false)],
+          patch: {},
+          persist: async (client) => {
+            if (imageScope)
+              await recordImageCheck(client, imageScope, { succeeded: false, versions: [] });
+          },
+        };
       }
       const versions = parseCheckResult(exit.stdout ?? '');
       const target = (stored.checked as CheckedScope | undefined) ?? checked;
@@ -173,6 +190,7 @@ export async function runCheckStep(
         events: [finishEvent(plan.id, true)],
         patch: { versions, ...(versions.length > 0 ? { version: versions.at(-1) } : {}) },
         persist: async (client) => {
+          if (imageScope) await recordImageCheck(client, imageScope, { succeeded: true, versions });
           await saveCheckResult(client, {
             resourceId: target.resourceId,
             resourceTypeId: target.resourceTypeId,
