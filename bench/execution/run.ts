@@ -1,6 +1,7 @@
 // Build execution latency and throughput on a distributed JetBridge (web, pod-executor, artifacts,
 // reaper; Postgres, NATS, kubesim), next to what kubesim alone needs for the same step.
 // Usage: node bench/execution/run.ts [latency samples] [throughput seconds] [builds in flight]
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +16,23 @@ const throughputSeconds = Number(process.argv[3] ?? 60);
 const inFlight = Number(process.argv[4] ?? 8);
 const image = 'busybox';
 
-const pipeline = `
-jobs:
-- name: one
-  plan:
+// The image the stand-in registry-image resource reports for busybox:latest. The measured job
+// names it, as a pipeline pinning its task image does: a manually triggered build then runs no
+// image check (Concourse checks an unpinned image_resource again for every manual build), so the
+// build is one step pod, like the kubesim baseline. The `checked` job shows the unpinned case.
+const digest = `sha256:${createHash('sha256').update(`${image}:latest`).digest('hex')}`;
+const task = (version: string) => `
   - task: step
     config:
       platform: linux
-      image_resource: {type: registry-image, source: {repository: ${image}}}
-      run: {path: echo, args: [first-line]}
+      image_resource: {type: registry-image, source: {repository: ${image}}${version}}
+      run: {path: echo, args: [first-line]}`;
+const pipeline = `
+jobs:
+- name: one
+  plan:${task(`, version: {tag: latest, digest: "${digest}"}`)}
+- name: checked
+  plan:${task('')}
 `;
 
 function percentile(sorted: number[], p: number): number {
@@ -70,14 +79,34 @@ async function main(): Promise<void> {
     const outputs = [...jb.processes.values()].map((p) => p.output);
     const claimed = firstEventTimes(outputs, 'build-claimed');
     const podCreated = firstEventTimes(outputs, 'pod-created');
-    const segments = { claim: [] as number[], pod: [] as number[], output: [] as number[] };
+    const podRunning = firstEventTimes(outputs, 'pod-running');
+    const commandStarted = firstEventTimes(outputs, 'command-started');
+    const segments = {
+      claim: [] as number[],
+      pod: [] as number[],
+      running: [] as number[],
+      started: [] as number[],
+      output: [] as number[],
+    };
     for (const s of sampled) {
       const claimAt = claimed.get(s.buildId);
       const podAt = podCreated.get(s.buildId);
-      if (claimAt === undefined || podAt === undefined) continue;
-      segments.claim.push(claimAt - s.triggeredAt);
-      segments.pod.push(podAt - claimAt);
-      segments.output.push(s.firstLineAt - podAt);
+      const runningAt = podRunning.get(s.buildId);
+      const startedAt = commandStarted.get(s.buildId);
+      if ([claimAt, podAt, runningAt, startedAt].includes(undefined)) continue;
+      segments.claim.push(claimAt! - s.triggeredAt);
+      segments.pod.push(podAt! - claimAt!);
+      segments.running.push(runningAt! - podAt!);
+      segments.started.push(startedAt! - runningAt!);
+      segments.output.push(s.firstLineAt - startedAt!);
+    }
+
+    const checked: number[] = [];
+    await events.runOne('bench', 'checked');
+    for (let i = 0; i < Math.min(samples, 10); i++) {
+      const run = await events.runOne('bench', 'checked');
+      if (run.status !== 'succeeded') throw new Error(`build ${run.buildId} ${run.status}`);
+      checked.push(run.firstLineMs);
     }
 
     const baseline = await measureKubesimStep(jb.kubeconfig, jb.namespace, image, samples);
@@ -105,12 +134,24 @@ async function main(): Promise<void> {
         `ratio p50 ${(jet.p50 / sim.p50).toFixed(2)}, p99 ${(jet.p99 / sim.p99).toFixed(2)}`,
     );
     if (segments.claim.length > 0) {
-      const [claim, pod, output] = [segments.claim, segments.pod, segments.output].map(summary);
+      const [claim, pod, running, started, output] = [
+        segments.claim,
+        segments.pod,
+        segments.running,
+        segments.started,
+        segments.output,
+      ].map(summary);
       console.log(
-        `  of which: trigger -> build claimed p50 ${ms(claim!.p50)}; claimed -> pod created ` +
-          `p50 ${ms(pod!.p50)}; pod created -> first line p50 ${ms(output!.p50)}`,
+        `  of which (p50): trigger -> build claimed ${ms(claim!.p50)}; claimed -> pod created ` +
+          `${ms(pod!.p50)}; pod created -> Running ${ms(running!.p50)}; Running -> command ` +
+          `started ${ms(started!.p50)}; command started -> first line at the client ${ms(output!.p50)}`,
       );
     }
+    const withCheck = summary(checked);
+    console.log(
+      `unpinned image (its check pod runs first): trigger -> first line p50 ${ms(withCheck.p50)}, ` +
+        `p99 ${ms(withCheck.p99)}`,
+    );
     console.log(`step exit -> build finished: p50 ${ms(exit.p50)}, p99 ${ms(exit.p99)}`);
     console.log(`one-step builds per second: ${(finished / throughputSeconds).toFixed(2)}`);
   } finally {

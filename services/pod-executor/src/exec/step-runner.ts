@@ -130,7 +130,8 @@ async function runStepInPod(
   await publish(deps, job, { kind: 'started' });
 
   const live = probe.started ? undefined : await startSupervisor(deps, job, publisher, signal);
-  if (!live) logger.info({ adopted, finished: probe.finished }, 'step-reattached');
+  if (live) logger.info({}, 'command-started');
+  else logger.info({ adopted, finished: probe.finished }, 'step-reattached');
 
   const { exitStatus, interrupted } = await followOutput({
     client,

@@ -93,6 +93,7 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
   const creating = Date.now();
   try {
     const pod = await waitUntilRunning(opts, found.pod!, found.resourceVersion);
+    logger.info({ pod: pod.metadata?.name, waited_ms: Date.now() - creating }, 'pod-running');
     if (!adopted) {
       recordStartup(opts.metrics, pod);
       opts.metrics.containersCreated.inc();
