@@ -15,6 +15,9 @@ function script(job: StepJob) {
   };
   if (job.type === 'check')
     return request.source?.hold ? { hold: true } : { stdout: '[{"version":"v1"}]' };
+  if (job.type === 'get' && (request.source as { broken?: boolean } | undefined)?.broken) {
+    return { output: [{ stream: 'stderr' as const, data: 'cannot fetch\n' }], exitStatus: 1 };
+  }
   if (job.type === 'get')
     return { stdout: JSON.stringify({ version: request.version, metadata: null }) };
   return { output: [{ stream: 'stdout' as const, data: `${job.metadata.stepName}\n` }] };
@@ -75,6 +78,27 @@ describe('image sub-steps', () => {
       { plan_id: 't', state: 'aborted' },
       { plan_id: 't/image-check', state: 'aborted' },
     ]);
+    await engine.stop();
+  });
+
+  it('errors the task when its image get fails or does not make an image', async () => {
+    const engine = h.startEngine({ replicaId: 'web-errors' });
+    const failed = await h.createBuild(mockTask('f', { broken: true }));
+    assert.equal(await h.waitForFinish(failed), 'errored');
+    const events = await h.events(failed);
+    const finishGet = events.find((e) => e.type === 'finish-get')!;
+    assert.deepEqual(finishGet.data.origin, { id: 'f/image-get' });
+    assert.equal(finishGet.data.exit_status, 1);
+    assert.equal(await h.logText(failed, 'f/image-get'), 'cannot fetch\n');
+    const error = events.find((e) => e.type === 'error')!;
+    assert.deepEqual(error.data.origin, { id: 'f' });
+    assert.equal(error.data.message, 'image fetching failed');
+    assert.ok(!events.some((e) => e.type === 'start-task'));
+
+    const notAnImage = await h.createBuild(mockTask('n', { mirror_self: false }));
+    assert.equal(await h.waitForFinish(notAnImage), 'errored');
+    const notAnImageError = (await h.events(notAnImage)).find((e) => e.type === 'error')!;
+    assert.match(notAnImageError.data.message as string, /Is the image in rootfs format\?/);
     await engine.stop();
   });
 
