@@ -5,13 +5,16 @@ import type { KubeObject } from '../store/types.ts';
 import type { BusyboxRoot } from './busybox-root.ts';
 import type { ImageSpec } from './images.ts';
 import type { Container, PodSpec } from './pod-types.ts';
-import { sandboxArgs } from './sandbox.ts';
+import { sandboxArgs, type SandboxSpec } from './sandbox.ts';
 import { containerMounts } from './volumes.ts';
 
 export interface ContainerLaunch {
   args: string[];
   env: Record<string, string>;
   command: string[];
+  // The command is looked up in the sandbox's view before it starts, and a missing one fails the
+  // container as a runtime would: done for shell-less roots, which hold nothing the pod did not bring.
+  checksExecutable: boolean;
 }
 
 const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -63,6 +66,15 @@ function containerEnv(
   return env;
 }
 
+function sandboxRoot(spec: ImageSpec, busybox: () => BusyboxRoot): SandboxSpec['root'] {
+  if (spec.kind === 'busybox') return { kind: 'busybox', busybox: busybox() };
+  if (spec.kind === 'shell-less') return { kind: 'shell-less', programs: spec.programs ?? {} };
+  return {
+    kind: 'host',
+    ...(spec.kind === 'host' && spec.resourceDir ? { resourceDir: spec.resourceDir } : {}),
+  };
+}
+
 export function containerRootDir(podDir: string, containerName: string): string {
   return join(podDir, 'containers', containerName, 'root');
 }
@@ -81,16 +93,9 @@ export async function prepareContainer(
     await mkdir(join(containerRoot, dir), { recursive: true });
   await chmod(join(containerRoot, 'tmp'), 0o1777);
 
-  const root =
-    spec.kind === 'busybox'
-      ? { kind: 'busybox' as const, busybox: busybox() }
-      : {
-          kind: 'host' as const,
-          ...(spec.kind === 'host' && spec.resourceDir ? { resourceDir: spec.resourceDir } : {}),
-        };
   const args = await sandboxArgs({
     containerRoot,
-    root,
+    root: sandboxRoot(spec, busybox),
     mounts: await containerMounts(dataDir, podDir, podSpec.volumes ?? [], container),
     ...(container.workingDir ? { workingDir: container.workingDir } : {}),
     hostname: pod.metadata.name,
@@ -100,5 +105,10 @@ export async function prepareContainer(
   const entry = container.command ?? [];
   const rest = container.args ?? [];
   const command = [...entry, ...rest].map((part) => expand(part, env));
-  return { args, env, command: command.length > 0 ? command : ['sh'] };
+  return {
+    args,
+    env,
+    command: command.length > 0 ? command : ['sh'],
+    checksExecutable: spec.kind === 'shell-less',
+  };
 }

@@ -31,6 +31,28 @@ describe('image catalog', () => {
     assert.deepEqual(catalog.lookup('Bad Image'), { ok: false, reason: 'InvalidImageName' });
   });
 
+  it('maps the musl busybox tags to the busybox root', () => {
+    const catalog = new ImageCatalog();
+    for (const image of ['busybox:stable-musl', 'docker.io/library/busybox:musl']) {
+      assert.deepEqual(catalog.lookup(image), { ok: true, spec: { kind: 'busybox' } });
+    }
+  });
+
+  it('maps distroless repositories to a shell-less root, nodejs ones with Node.js', () => {
+    const catalog = new ImageCatalog();
+    for (const image of ['gcr.io/distroless/base', 'gcr.io/distroless/static-debian12:nonroot']) {
+      assert.deepEqual(catalog.lookup(image), { ok: true, spec: { kind: 'shell-less' } });
+    }
+    assert.deepEqual(catalog.lookup('gcr.io/distroless/nodejs22-debian12'), {
+      ok: true,
+      spec: { kind: 'shell-less', programs: { '/nodejs/bin/node': process.execPath } },
+    });
+    assert.deepEqual(catalog.lookup('example.com/distroless-like/app'), {
+      ok: true,
+      spec: { kind: 'host' },
+    });
+  });
+
   it('gives resource images the project resource scripts', () => {
     const lookup = new ImageCatalog().lookup('concourse/time-resource:latest');
     assert.ok(lookup.ok && lookup.spec.kind === 'host');

@@ -8,6 +8,9 @@ export type ImageSpec =
   | { kind: 'host'; resourceDir?: string; env?: Record<string, string> }
   // a root whose only tools are busybox applets, like alpine or busybox images
   | { kind: 'busybox' }
+  // a root with the host's shared libraries and no shell or tools at all, like distroless images;
+  // `programs` binds host files at paths of the root (distroless/nodejs has /nodejs/bin/node)
+  | { kind: 'shell-less'; programs?: Record<string, string> }
   // pulling fails the way a kubelet reports a missing image
   | { kind: 'unpullable' };
 
@@ -73,6 +76,16 @@ export function repositoryOf(image: string): string | undefined {
   return rest.startsWith('library/') ? rest.slice('library/'.length) : rest;
 }
 
+// Distroless images (gcr.io/distroless/base, static, cc, nodejs22-debian12, ...) have no shell:
+// the nodejs ones get the Node.js that runs kubesim, the others nothing but the libraries.
+function distrolessImage(repository: string): ImageSpec | undefined {
+  const name = /(?:^|\/)distroless\/([^/]+)$/.exec(repository)?.[1];
+  if (name === undefined) return undefined;
+  if (name.startsWith('nodejs'))
+    return { kind: 'shell-less', programs: { '/nodejs/bin/node': process.execPath } };
+  return { kind: 'shell-less' };
+}
+
 export class ImageCatalog {
   #entries: Record<string, ImageSpec>;
 
@@ -85,6 +98,8 @@ export class ImageCatalog {
     if (!repository) return { ok: false, reason: 'InvalidImageName' };
     const spec = this.#entries[image] ?? this.#entries[repository];
     if (spec) return { ok: true, spec };
+    const distroless = distrolessImage(repository);
+    if (distroless) return { ok: true, spec: distroless };
     if (repository.includes('does-not-exist') || repository.includes('unpullable')) {
       return { ok: true, spec: { kind: 'unpullable' } };
     }

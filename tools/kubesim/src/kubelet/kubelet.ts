@@ -12,6 +12,7 @@ import { spawnContainer } from './container-process.ts';
 import { markCompleted, markInitFailed, markRunning, markScheduled } from './pod-phases.ts';
 import { prepareContainer, type ContainerLaunch } from './container-setup.ts';
 import { recordPodEvent, type PodEvent } from './events.ts';
+import { missingExecutableMessage } from './executable-lookup.ts';
 import type { ImageCatalog } from './images.ts';
 import { admitPod } from './admission.ts';
 import type { Container, PodSpec } from './pod-types.ts';
@@ -125,7 +126,8 @@ export class Kubelet {
     const started = await Promise.all(
       spec.containers.map((c) => this.#startContainer(rt, 'main', c)),
     );
-    if (!rt.isStopping) this.#update(rt, markRunning);
+    // As on a node, a pod none of whose containers could start never runs.
+    if (!rt.isStopping && started.some((s) => s.isStarted)) this.#update(rt, markRunning);
     const codes = await Promise.all(started.map((s) => s.exit));
     this.#update(rt, (p) => markCompleted(p, codes));
   }
@@ -182,26 +184,17 @@ export class Kubelet {
     rt: PodRuntime,
     kind: ContainerKind,
     container: Container,
-  ): Promise<{ exit: Promise<number> }> {
+  ): Promise<{ exit: Promise<number>; isStarted: boolean }> {
     let child: SandboxProcess;
     let log: ContainerLog;
+    const launch = rt.launches.get(container.name)!;
     try {
-      ({ child, log } = await spawnContainer(this.spawner, rt.launches.get(container.name)!));
+      const missing = launch.checksExecutable ? await missingExecutableMessage(launch) : undefined;
+      if (missing !== undefined) return this.#failStart(rt, kind, container, missing);
+      ({ child, log } = await spawnContainer(this.spawner, launch));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.#update(rt, (p) =>
-        setContainerState(p, kind, container, {
-          terminated: {
-            exitCode: 128,
-            reason: 'StartError',
-            startedAt: now(),
-            finishedAt: now(),
-            containerID: '',
-          },
-        }),
-      );
-      this.#event(rt, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
-      return { exit: Promise.resolve(128) };
+      return this.#failStart(rt, kind, container, message);
     }
     rt.logs.set(container.name, log);
 
@@ -246,7 +239,30 @@ export class Kubelet {
       });
     });
     this.#adopt(rt, child);
-    return { exit };
+    return { exit, isStarted: true };
+  }
+
+  // A container whose process could not start: terminated at once with the runtime's reason.
+  #failStart(
+    rt: PodRuntime,
+    kind: ContainerKind,
+    container: Container,
+    message: string,
+  ): { exit: Promise<number>; isStarted: false } {
+    this.#update(rt, (p) =>
+      setContainerState(p, kind, container, {
+        terminated: {
+          exitCode: 128,
+          reason: 'StartError',
+          message,
+          startedAt: now(),
+          finishedAt: now(),
+          containerID: '',
+        },
+      }),
+    );
+    this.#event(rt, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+    return { exit: Promise.resolve(128), isStarted: false };
   }
 
   // The launch of a running container, for an exec that must see the same volumes and root.

@@ -14,6 +14,7 @@ export type ContainerState =
       terminated: {
         exitCode: number;
         reason: string;
+        message?: string;
         startedAt: string;
         finishedAt: string;
         containerID: string;

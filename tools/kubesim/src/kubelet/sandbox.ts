@@ -2,6 +2,7 @@
 import { access, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BusyboxRoot } from './busybox-root.ts';
+import { shellLessRootArgs } from './shell-less-root.ts';
 
 export interface Mount {
   source: string;
@@ -12,7 +13,10 @@ export interface Mount {
 export interface SandboxSpec {
   // a per-container directory that becomes the writable root, shared by the container and its execs
   containerRoot: string;
-  root: { kind: 'host'; resourceDir?: string } | { kind: 'busybox'; busybox: BusyboxRoot };
+  root:
+    | { kind: 'host'; resourceDir?: string }
+    | { kind: 'busybox'; busybox: BusyboxRoot }
+    | { kind: 'shell-less'; programs: Record<string, string> };
   mounts: Mount[];
   workingDir?: string;
   hostname: string;
@@ -101,6 +105,8 @@ export async function sandboxArgs(spec: SandboxSpec): Promise<string[]> {
     args.push('--ro-bind', '/sys', '/sys');
     for (const path of installationPaths) args.push('--ro-bind', path, path);
     if (spec.root.resourceDir) args.push('--ro-bind', spec.root.resourceDir, '/opt/resource');
+  } else if (spec.root.kind === 'shell-less') {
+    args.push(...(await shellLessRootArgs(spec.containerRoot, spec.root.programs)));
   } else {
     const { root, libraryDirs } = spec.root.busybox;
     for (const dir of ['bin', 'sbin', 'usr', 'etc'])

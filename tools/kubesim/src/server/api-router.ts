@@ -9,7 +9,13 @@ import { coreOpenApi, openApiIndex } from './openapi.ts';
 import { readJsonBody, sendJson } from './http-io.ts';
 import { podTable } from './pod-table.ts';
 import { eventTable } from './event-table.ts';
-import { createPod, gracePeriodOf, patchPod, replacePod } from './pod-writes.ts';
+import {
+  checkDeletePreconditions,
+  createPod,
+  gracePeriodOf,
+  patchPod,
+  replacePod,
+} from './pod-writes.ts';
 import { streamPodLog } from './pod-log.ts';
 import { resources } from './resources.ts';
 import { StatusError, badRequest } from './status-error.ts';
@@ -97,6 +103,7 @@ async function handlePods(
   }
   if (method === 'DELETE') {
     const body = await readJsonBody(req);
+    checkDeletePreconditions(ctx.store.get('pods', namespace, name), body);
     return sendJson(res, 200, ctx.kubelet.deletePod(namespace, name, gracePeriodOf(params, body)));
   }
   if (method === 'PATCH') {

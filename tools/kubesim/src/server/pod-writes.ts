@@ -95,3 +95,21 @@ export function gracePeriodOf(params: URLSearchParams, body: unknown): number | 
     throw badRequest('gracePeriodSeconds must be a non-negative integer');
   return seconds;
 }
+
+// A delete's preconditions hold for the pod as it is now, or nothing is deleted: a client deletes
+// exactly the pod it saw, not one created again under the same name.
+export function checkDeletePreconditions(pod: KubeObject, body: unknown): void {
+  const preconditions = isRecord(body) && isRecord(body.preconditions) ? body.preconditions : {};
+  const checks: [string, unknown, unknown][] = [
+    ['UID', preconditions.uid, pod.metadata.uid],
+    ['ResourceVersion', preconditions.resourceVersion, pod.metadata.resourceVersion],
+  ];
+  for (const [what, wanted, actual] of checks) {
+    if (wanted === undefined || wanted === null || wanted === actual) continue;
+    throw new StatusError(
+      'Conflict',
+      `Precondition failed: ${what} in precondition: ${String(wanted)}, ${what} in object meta: ${String(actual)}`,
+      { name: pod.metadata.name, kind: 'pods' },
+    );
+  }
+}

@@ -4,6 +4,7 @@ export type StatusReason =
   | 'Unauthorized'
   | 'NotFound'
   | 'AlreadyExists'
+  | 'Conflict'
   | 'Invalid'
   | 'Gone'
   | 'MethodNotAllowed'
@@ -16,6 +17,7 @@ const codes: Record<StatusReason, number> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   AlreadyExists: 409,
+  Conflict: 409,
   Gone: 410,
   Expired: 410,
   Invalid: 422,
