@@ -18,4 +18,9 @@ export interface PodExecutorSettings {
   cacheClaim: string | null;
   artifactStoreClaim: string | null;
   artifactHelperImage: string;
+  /**
+   * Image whose statically linked `/bin/busybox` step pods of images without `sh` get (in an init
+   * container); `busybox:stable-musl` when not set.
+   */
+  toolboxImage?: string;
 }

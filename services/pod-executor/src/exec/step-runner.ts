@@ -14,6 +14,7 @@ import type { ExecutorMetrics } from '../metrics.ts';
 import { buildPodSpec, mainContainer, terminationGracePeriodSeconds } from '../pods/pod-spec.ts';
 import { podState } from '../pods/pod-state.ts';
 import { findPodByHandle, startPod } from '../pods/startup.ts';
+import { defaultToolboxImage, toolboxForm } from '../pods/toolbox-form.ts';
 import { resolveStepPath } from '../pods/volumes.ts';
 import type { PodExecutorSettings } from '../settings.ts';
 import { isExecutableMissing } from './executable-check.ts';
@@ -93,10 +94,12 @@ async function runStepInPod(
     worker: workerName(client.namespace),
     podName: requested.podName,
   });
+  const spec = buildPodSpec(requested, deps.settings);
   const started = await startPod({
     client,
     job: requested,
-    spec: buildPodSpec(requested, deps.settings),
+    spec,
+    toolboxSpec: () => toolboxForm(spec, deps.settings.toolboxImage ?? defaultToolboxImage),
     timeoutMs: deps.settings.podStartupTimeoutMs,
     metrics: deps.metrics,
     logger,
@@ -108,7 +111,8 @@ async function runStepInPod(
   const job = { ...requested, podName: started.pod.metadata?.name ?? requested.podName };
 
   // A pod this delivery created has started nothing yet, and it runs, so it has sh (the pause
-  // command is sh): only an adopted pod needs asking how far an earlier executor got.
+  // command is sh, the image's or the toolbox's): only an adopted pod needs asking how far an
+  // earlier executor got.
   const probe = adopted
     ? parseProbe(
         (

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Bus, InterceptOutput } from '@jetbridge/bus';
+import { toolboxMountPath } from '../kube/toolbox-exec.ts';
 import { testStepJob } from '../pods/test-jobs.ts';
 import { decideUser, interceptCommand } from './intercept-user.ts';
 import { collectStep, startHarness, type Harness } from '../testing/harness.ts';
@@ -182,6 +183,45 @@ describe('intercept sessions with a user', () => {
     );
     const check = await intercept(harness.bus, withoutSu, { path: 'ls', args: ['/tmp/ran'] }, '');
     assert.notEqual(check.outputs.at(-1)?.exitStatus, 0);
+  });
+});
+
+describe('intercept sessions into an image without sh', () => {
+  let harness: Harness;
+  let podName: string;
+
+  before(async () => {
+    harness = await startHarness();
+    await harness.startExecutor();
+    podName = await stepPod(harness, 'gcr.io/distroless/nodejs22-debian12');
+  });
+
+  after(async () => {
+    await harness.close();
+  });
+
+  it('runs sh as the toolbox sh, with stdin, output and exit status', async () => {
+    const session = await intercept(
+      harness.bus,
+      podName,
+      { path: 'sh', args: ['-c', 'command -v sh; cat; exit 6'] },
+      'typed\n',
+    );
+    assert.equal(session.stdout, `${toolboxMountPath}/sh\ntyped\n`, session.stderr);
+    assert.equal(session.outputs.at(-1)?.exitStatus, 6);
+  });
+
+  it('says bash does not exist, so that fly retries with sh', async () => {
+    const session = await intercept(harness.bus, podName, { path: 'bash', args: [] }, '');
+    assert.ok(session.outputs.some((o) => o.executableNotFound));
+    const exits = await intercept(
+      harness.bus,
+      podName,
+      { path: 'sh', args: ['-c', 'exit 127'] },
+      '',
+    );
+    assert.ok(!exits.outputs.some((o) => o.executableNotFound));
+    assert.equal(exits.outputs.at(-1)?.exitStatus, 127);
   });
 });
 

@@ -52,8 +52,12 @@ async function openSession(
   void open.exitCode
     .then(
       async (code) => {
+        // A process run under a shell (ours, or the toolbox's) that is not found exits 127.
         const wrapped =
-          req.process.env.length > 0 || Boolean(req.process.dir) || plan.kind === 'switch';
+          req.process.env.length > 0 ||
+          Boolean(req.process.dir) ||
+          plan.kind === 'switch' ||
+          (code === 127 && (await client.runsWithToolbox(req.podName, mainContainer)));
         if (
           wrapped &&
           code === 127 &&

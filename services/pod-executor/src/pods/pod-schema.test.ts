@@ -6,6 +6,7 @@ import type { PodExecutorSettings } from '../settings.ts';
 import { podSchemaErrors } from '../testing/pod-schema.ts';
 import { buildPodSpec } from './pod-spec.ts';
 import { testStepJob } from './test-jobs.ts';
+import { toolboxForm } from './toolbox-form.ts';
 
 const plain: PodExecutorSettings = {
   namespace: 'ci',
@@ -149,6 +150,14 @@ describe('step pod specs against the core/v1 Pod schema', () => {
     it(`accepts ${shape}`, () => {
       const { job, settings } = make();
       assert.deepEqual(podSchemaErrors(buildPodSpec(job, settings)), []);
+    });
+    it(`accepts ${shape} in toolbox form`, () => {
+      const { job, settings } = make();
+      const pod = toolboxForm(
+        buildPodSpec(job, settings),
+        'registry.example.com/busybox:stable-musl',
+      );
+      assert.deepEqual(podSchemaErrors(pod), []);
     });
   }
 

@@ -45,7 +45,9 @@ export function podState(pod: V1Pod): PodState {
       return {
         kind: 'failed',
         reason: terminated.reason ?? 'ContainerTerminated',
-        message: `the step container exited with code ${terminated.exitCode}`,
+        message:
+          `the ${status.name} container exited with code ${terminated.exitCode}` +
+          (terminated.message ? `: ${terminated.message}` : ''),
       };
     }
   }

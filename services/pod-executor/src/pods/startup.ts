@@ -9,7 +9,10 @@ import { PodStartupError } from '../kube/errors.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { statusCodeOf, withRetry } from '../kube/retry.ts';
 import type { ExecutorMetrics } from '../metrics.ts';
+import { toolboxContainerOf } from '../kube/toolbox-exec.ts';
 import { imagePullReasons, podState } from './pod-state.ts';
+import { isShellMissing } from './toolbox-form.ts';
+import { replaceWithToolboxForm, type ListedPod } from './toolbox-replace.ts';
 
 export interface StartedPod {
   pod: V1Pod;
@@ -63,6 +66,18 @@ export interface StartupOptions {
   metrics: ExecutorMetrics;
   logger: Logger;
   signal: AbortSignal;
+  /** Makes the pod in toolbox form, for an image without `sh`; without it, such a pod fails. */
+  toolboxSpec?: () => V1Pod;
+}
+
+// The pod's step container could not start for want of `sh`: it is to be made in toolbox form.
+class ShellMissingSignal extends Error {
+  readonly pod: V1Pod;
+
+  constructor(pod: V1Pod) {
+    super('the image has no sh');
+    this.pod = pod;
+  }
 }
 
 export async function startPod(opts: StartupOptions): Promise<StartedPod> {
@@ -92,7 +107,8 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
   if (adopted) logger.info({ pod: found.pod?.metadata?.name }, 'pod-adopted');
   const creating = Date.now();
   try {
-    const pod = await waitUntilRunning(opts, found.pod!, found.resourceVersion);
+    const pod = await runningPod(opts, found, creating + opts.timeoutMs);
+    client.rememberPod(pod);
     logger.info({ pod: pod.metadata?.name, waited_ms: Date.now() - creating }, 'pod-running');
     if (!adopted) {
       recordStartup(opts.metrics, pod);
@@ -119,18 +135,44 @@ function recordStartup(metrics: ExecutorMetrics, pod: V1Pod): void {
   metrics.podStartupDuration.observe(Math.max(0, Date.now() - new Date(created).getTime()));
 }
 
+// Resolves with the running pod, made again in toolbox form first when its image has no `sh`.
+async function runningPod(
+  opts: StartupOptions,
+  found: ListedPod,
+  deadline: number,
+): Promise<V1Pod> {
+  try {
+    return await waitUntilRunning(opts, found.pod!, found.resourceVersion, deadline);
+  } catch (err) {
+    if (!(err instanceof ShellMissingSignal) || !opts.toolboxSpec) throw err;
+    opts.logger.info({ pod: err.pod.metadata?.name, image: opts.job.image.ref }, 'image-has-no-sh');
+    const replaced = await replaceWithToolboxForm({
+      client: opts.client,
+      job: opts.job,
+      old: err.pod,
+      spec: opts.toolboxSpec(),
+      deadline,
+      signal: opts.signal,
+      logger: opts.logger,
+    });
+    return waitUntilRunning(opts, replaced.pod!, replaced.resourceVersion, deadline);
+  }
+}
+
 // Resolves with the running pod; a watch that ends is resumed from the last resource version.
 async function waitUntilRunning(
   opts: StartupOptions,
   initial: V1Pod,
   resourceVersion: string | undefined,
+  deadline: number,
 ): Promise<V1Pod> {
   const { client, job, metrics } = opts;
-  const deadline = Date.now() + opts.timeoutMs;
   let latest = initial;
   let version = resourceVersion;
 
   const verdict = async (pod: V1Pod): Promise<V1Pod | null> => {
+    if (opts.toolboxSpec && toolboxContainerOf(pod) === null && isShellMissing(pod))
+      throw new ShellMissingSignal(pod);
     const state = podState(pod);
     if (state.kind === 'running') return pod;
     if (state.kind === 'failed') {
