@@ -90,6 +90,13 @@ export function addPodExecutorFlags(cmd: Command): Command {
         'alpine:latest',
       ),
     )
+    .addOption(
+      option(
+        '--kubernetes-toolbox-image <image>',
+        'image whose statically linked /bin/busybox runs steps of images without sh',
+        'busybox:stable-musl',
+      ),
+    )
     .addOption(repeatable('--kubernetes-image-pull-secret <secret>', 'pull secret of step pods'))
     .addOption(option('--kubernetes-service-account <name>', 'service account of step pods'))
     .addOption(

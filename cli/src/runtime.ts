@@ -161,6 +161,7 @@ export async function startPodExecutorService(
       cacheClaim: str(flags.kubernetesCachePvc) ?? null,
       artifactStoreClaim: str(flags.kubernetesArtifactStoreClaim) ?? null,
       artifactHelperImage: str(flags.kubernetesArtifactHelperImage) ?? 'alpine:latest',
+      toolboxImage: str(flags.kubernetesToolboxImage) ?? 'busybox:stable-musl',
     },
     bus: deps.bus,
     logger: deps.logger,

@@ -163,6 +163,9 @@ describe('the chart rendered by helm', { skip: helm ? false : 'helm is not insta
       'shared-artifacts',
     ]);
     assert.deepEqual(flagValues(executor, '--kubernetes-cache-pvc'), ['shared-cache']);
+    assert.deepEqual(flagValues(executor, '--kubernetes-toolbox-image'), [
+      'registry.example.com/tools/busybox:stable-musl',
+    ]);
     assert.deepEqual(flagValues(executor, '--kubernetes-image-pull-secret'), [
       'step-pull-a',
       'step-pull-b',

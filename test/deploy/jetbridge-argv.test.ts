@@ -30,6 +30,20 @@ describe('the jetbridge argv checker', () => {
     assert.equal(options.heartbeatInterval, '15s');
   });
 
+  it('accepts the toolbox image of the pod-executor by flag and by variable, busybox by default', () => {
+    const executor = ['pod-executor', '--kubernetes-namespace=steps'];
+    assert.equal(parseServiceArgv(executor).options.kubernetesToolboxImage, 'busybox:stable-musl');
+    const byFlag = parseServiceArgv([
+      ...executor,
+      '--kubernetes-toolbox-image=mirror/busybox:musl',
+    ]);
+    assert.equal(byFlag.options.kubernetesToolboxImage, 'mirror/busybox:musl');
+    const byVariable = parseServiceArgv(executor, {
+      CONCOURSE_KUBERNETES_TOOLBOX_IMAGE: 'mirror/busybox:1.36-musl',
+    });
+    assert.equal(byVariable.options.kubernetesToolboxImage, 'mirror/busybox:1.36-musl');
+  });
+
   for (const [flag, value] of [
     ['--heartbeat-interval', 'often'],
     ['--worker-ttl', 'soon'],
