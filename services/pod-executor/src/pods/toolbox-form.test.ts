@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { V1ContainerState, V1Pod } from '@kubernetes/client-node';
@@ -136,6 +139,21 @@ describe('the toolbox form of a step pod', () => {
     assert.equal(toolboxContainerOf(pod), null);
     for (const key of Object.keys(pod.metadata!.annotations!))
       assert.equal(form.metadata!.annotations![key], pod.metadata!.annotations![key]);
+  });
+
+  it('installs busybox with a link per applet, as its init container runs it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jb-toolbox-'));
+    try {
+      const form = toolboxForm(buildPodSpec(testStepJob(), settings), 'busybox:stable-musl');
+      const [program, ...args] = form.spec!.initContainers![0]!.command!;
+      await run(program!, [...args.slice(0, -1), dir]);
+      const { stdout } = await run(join(dir, 'sh'), ['-c', 'echo ran']);
+      assert.equal(stdout, 'ran\n');
+      const tar = await run(join(dir, 'tar'), ['--help']).catch((err: { stderr: string }) => err);
+      assert.match(tar.stderr, /^BusyBox v/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the artifact helpers as they are: only the step container gets the toolbox', () => {

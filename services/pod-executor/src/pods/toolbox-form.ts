@@ -10,14 +10,16 @@ export const defaultToolboxImage = 'busybox:stable-musl';
 export const toolboxInitContainer = 'jetbridge-toolbox';
 const toolboxVolume = 'jb-tools';
 
-// Copies the toolbox image's busybox and links every applet to it (relative links, so they resolve
-// in the step container too). Needs only the image's /bin/busybox.
+// Copies the toolbox image's busybox and links every applet to it: hard links from `--install` in
+// one process, or (a busybox built without the installer) a relative symlink per applet.
 const installScript = `set -e
 cp /bin/busybox "$1/busybox"
 cd "$1"
-for applet in $(./busybox --list); do
-  if [ "$applet" != busybox ]; then ln -sf busybox "$applet"; fi
-done
+if ! ./busybox --install "$1" 2>/dev/null; then
+  for applet in $(./busybox --list); do
+    if [ "$applet" != busybox ]; then ln -sf busybox "$applet"; fi
+  done
+fi
 `;
 
 // What runtimes say when a container's command cannot be found (containerd and runc, Docker,
