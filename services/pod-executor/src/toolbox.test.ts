@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handleSelector } from '@jetbridge/k8s';
 import type { StepJob } from '@jetbridge/bus';
+import { silentLogger } from '@jetbridge/telemetry';
+import { Registry } from 'prom-client';
 import { runExec } from './exec/run-exec.ts';
+import { runStep as runStepDirectly, type StepDeps } from './exec/step-runner.ts';
+import { createExecutorMetrics } from './metrics.ts';
+import { buildPodSpec } from './pods/pod-spec.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { toolboxAnnotation, toolboxMountPath } from './kube/toolbox-exec.ts';
 import { testStepJob } from './pods/test-jobs.ts';
@@ -134,6 +139,59 @@ describe('steps in images without sh', () => {
       'exec: "bash": executable file not found in $PATH',
     );
     await executor.stop();
+  });
+
+  it('makes a pod an earlier executor created in the ordinary form again in toolbox form', async () => {
+    const job = testStepJob({ image: shellLessImage, run: node('console.log("ran")') });
+    const ordinary = await client.core.createNamespacedPod({
+      namespace: harness.namespace,
+      body: buildPodSpec(job, harness.settings),
+    });
+    const executor = await harness.startExecutor();
+    const { final, stdout } = await runStep(job);
+    assert.equal(final.kind === 'exited' && final.exitStatus, 0);
+    assert.equal(stdout.toString(), 'ran\n');
+    const [pod, ...others] = await podsOf(job.handle);
+    assert.equal(others.length, 0);
+    assert.notEqual(pod?.metadata?.uid, ordinary.metadata?.uid);
+    assert.equal(pod?.metadata?.annotations?.[toolboxAnnotation], 'step');
+    await executor.stop();
+  });
+
+  it('runs a job delivered to two executors at once only once, both reporting its result', async () => {
+    const script =
+      'const fs = require("fs"); fs.appendFileSync("/.jetbridge/runs", "run\\n"); ' +
+      'setTimeout(() => { console.log(fs.readFileSync("/.jetbridge/runs", "utf8").split("\\n").length - 1); process.exit(2); }, 500);';
+    const job = testStepJob({ image: shellLessImage, run: node(script) });
+    const both = collectStep(
+      harness.bus,
+      job,
+      (events) => events.filter((e) => e.kind === 'exited' || e.kind === 'errored').length >= 2,
+    );
+    const deliver = () =>
+      runStepDirectly(
+        {
+          client: new KubeClient(harness.settings.kubeconfigPath, harness.namespace),
+          bus: harness.bus,
+          settings: harness.settings,
+          metrics: createExecutorMetrics(new Registry()),
+        } as StepDeps,
+        job,
+        silentLogger(),
+        new AbortController().signal,
+      );
+    await Promise.all([deliver(), deliver()]);
+    const { events } = await both;
+    const finals = events.filter((e) => e.kind === 'exited' || e.kind === 'errored');
+    assert.deepEqual(
+      finals.map((e) => (e.kind === 'exited' ? e.exitStatus : e.message)),
+      [2, 2],
+    );
+    const out = events
+      .filter((e) => e.kind === 'output' && e.stream === 'stdout')
+      .map((e) => (e.kind === 'output' ? Buffer.from(e.data, 'base64').toString() : ''));
+    assert.ok(out.length > 0 && out.every((text) => text.trim() === '1'), JSON.stringify(out));
+    assert.equal((await podsOf(job.handle)).length, 1);
   });
 
   it('re-attaches after an executor restart and runs the command once', async () => {

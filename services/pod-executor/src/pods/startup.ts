@@ -107,7 +107,10 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
   if (adopted) logger.info({ pod: found.pod?.metadata?.name }, 'pod-adopted');
   const creating = Date.now();
   try {
-    const pod = await runningPod(opts, found, creating + opts.timeoutMs);
+    const running = await runningPod(opts, found, creating + opts.timeoutMs);
+    const { pod } = running;
+    // A pod made again in toolbox form is this delivery's unless another executor made it first.
+    adopted = running.adopted ?? adopted;
     client.rememberPod(pod);
     logger.info({ pod: pod.metadata?.name, waited_ms: Date.now() - creating }, 'pod-running');
     if (!adopted) {
@@ -135,14 +138,15 @@ function recordStartup(metrics: ExecutorMetrics, pod: V1Pod): void {
   metrics.podStartupDuration.observe(Math.max(0, Date.now() - new Date(created).getTime()));
 }
 
-// Resolves with the running pod, made again in toolbox form first when its image has no `sh`.
+// Resolves with the running pod, made again in toolbox form first when its image has no `sh` (then
+// also whether another executor made that one).
 async function runningPod(
   opts: StartupOptions,
   found: ListedPod,
   deadline: number,
-): Promise<V1Pod> {
+): Promise<{ pod: V1Pod; adopted?: boolean }> {
   try {
-    return await waitUntilRunning(opts, found.pod!, found.resourceVersion, deadline);
+    return { pod: await waitUntilRunning(opts, found.pod!, found.resourceVersion, deadline) };
   } catch (err) {
     if (!(err instanceof ShellMissingSignal) || !opts.toolboxSpec) throw err;
     opts.logger.info({ pod: err.pod.metadata?.name, image: opts.job.image.ref }, 'image-has-no-sh');
@@ -155,7 +159,8 @@ async function runningPod(
       signal: opts.signal,
       logger: opts.logger,
     });
-    return waitUntilRunning(opts, replaced.pod!, replaced.resourceVersion, deadline);
+    const pod = await waitUntilRunning(opts, replaced.pod!, replaced.resourceVersion, deadline);
+    return { pod, adopted: replaced.adopted };
   }
 }
 

@@ -35,7 +35,10 @@ async function listByHandle(client: KubeClient, handle: string): Promise<ListedP
   return { pod: list.items[0], resourceVersion: list.metadata?.resourceVersion };
 }
 
-export async function replaceWithToolboxForm(opts: ReplaceOptions): Promise<ListedPod> {
+/** The pod in toolbox form, and whether another executor created it. */
+export async function replaceWithToolboxForm(
+  opts: ReplaceOptions,
+): Promise<ListedPod & { adopted: boolean }> {
   const { client, job, old, logger } = opts;
   const name = old.metadata!.name!;
   const uid = old.metadata?.uid;
@@ -59,14 +62,14 @@ export async function replaceWithToolboxForm(opts: ReplaceOptions): Promise<List
       client.core.createNamespacedPod({ namespace: client.namespace, body: opts.spec }),
     );
     logger.info({ pod: created.metadata?.name }, 'pod-created-with-toolbox');
-    return { pod: created, resourceVersion: created.metadata?.resourceVersion };
+    return { pod: created, resourceVersion: created.metadata?.resourceVersion, adopted: false };
   } catch (err) {
     if (statusCodeOf(err) !== 409) throw err;
   }
   const found = await listByHandle(client, job.handle);
   if (!found.pod) throw new Error(`a pod named ${name} exists for another step`);
   logger.info({ pod: found.pod.metadata?.name }, 'pod-adopted');
-  return found;
+  return { ...found, adopted: true };
 }
 
 // Resolves once no pod of the step has `uid`: a deletion with no grace period is immediate on the
