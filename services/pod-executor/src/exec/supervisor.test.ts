@@ -164,9 +164,9 @@ describe('supervisor under busybox sh', () => {
     assert.equal(readFileSync(join(state, 'status'), 'utf8'), '0\n');
   });
 
-  it('ends, with the status written, when a background process keeps the output open', async () => {
+  it('ends, with the status written, when a process outside its session keeps the output open', async () => {
     const state = newState();
-    const script = '(sleep 30; echo late) & echo done';
+    const script = 'setsid sh -c "sleep 30; echo late" & echo done';
     const startedAt = Date.now();
     const result = await run(
       startCommand(
@@ -177,6 +177,21 @@ describe('supervisor under busybox sh', () => {
     assert.ok(Date.now() - startedAt < 10_000, 'cut after the drain time, not after the sleep');
     assert.deepEqual([result.code, result.stdout.toString()], [0, 'done\n']);
     assert.equal(readFileSync(join(state, 'status'), 'utf8'), '0\n');
+  });
+
+  it('kills what the command left running once it exits, so its files stay as it left them', async () => {
+    const state = newState();
+    const script =
+      '(echo $$ > left.pid; exec sleep 30) & while [ ! -s left.pid ]; do :; done; echo done';
+    const result = await run(
+      startCommand(
+        { dir: state, stdinBytes: 0, token: 't', path: 'sh', args: ['-c', script] },
+        state,
+      ),
+    );
+    assert.deepEqual([result.code, result.stdout.toString()], [0, 'done\n']);
+    const left = Number(readFileSync(join(state, 'left.pid'), 'utf8'));
+    assert.throws(() => process.kill(left, 0), /ESRCH/, 'the leftover process is gone');
   });
 
   it('follows output while the command is still running', async () => {

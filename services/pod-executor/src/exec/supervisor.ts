@@ -11,9 +11,11 @@ import { stateMountPath } from '../pods/volumes.ts';
 // the files keep it for an executor that re-attaches (with the follow script below). The tees ignore
 // SIGPIPE: when the exec's stream breaks, they keep writing the files and the command never notices.
 // Nothing but the tees writes to the exec's streams, so what arrives live is byte for byte what the
-// files hold, from offset 0. The status file is written once the tees have finished (output that a
-// leftover background process keeps writing is cut after a second), so a follower that sees it has
-// all the output. The script exits with the command's status; `notStartedStatus` and
+// files hold, from offset 0. The command runs in a session of its own (`setsid`, where the image
+// has it): a stop signals all of its processes, and once it exits, what it left running is killed,
+// so its outputs are a consistent snapshot for archiving. The status file is written once the tees
+// have finished (output that a leftover process outside the session keeps writing is cut after a
+// second), so a follower that sees it has all the output. The script exits with the command's status; `notStartedStatus` and
 // `stdinIncompleteStatus` mean this exec started nothing.
 export const notStartedStatus = 197;
 export const stdinIncompleteStatus = 196;
@@ -31,19 +33,21 @@ o=$!
 ( trap '' PIPE; exec tee -a "$s/stderr" <"$s/stderr.pipe" >&6 5>&- 6>&- ) &
 e=$!
 exec 3>"$s/stdout.pipe" 4>"$s/stderr.pipe" 5>&- 6>&-
+if command -v setsid >/dev/null; then g=setsid; else g=; fi
 if cd "$d" 2>&4; then
-  "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
+  $g "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
   p=$!
   echo "$p" >"$s/pid"
   ( while [ ! -e "$s/stop" ]; do sleep 0.2 2>/dev/null || sleep 1; done
-    kill -TERM "$p" 2>/dev/null; g=$(cat "$s/stop"); i=0
-    while kill -0 "$p" 2>/dev/null && [ "$i" -lt "$((g * 5))" ]; do sleep 0.2; i=$((i + 1)); done
-    kill -KILL "$p" 2>/dev/null ) 3>&- 4>&- </dev/null &
+    kill -TERM -"$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; t=$(cat "$s/stop"); i=0
+    while kill -0 "$p" 2>/dev/null && [ "$i" -lt "$((t * 5))" ]; do sleep 0.2; i=$((i + 1)); done
+    kill -KILL -"$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null ) 3>&- 4>&- </dev/null &
   w=$!
   exec 3>&- 4>&-
   wait "$p"
   code=$?
   kill "$w" 2>/dev/null
+  [ -z "$g" ] || kill -KILL -"$p" 2>/dev/null
 else
   exec 3>&- 4>&-
   code=1
