@@ -18,6 +18,11 @@ export const stepJob = z.object({
   /** The container handle: derived from build, plan id and attempt, so a redelivery finds the pod. */
   handle: z.string().regex(/^[a-f0-9]{32}$/),
   podName: z.string().max(63),
+  /**
+   * The command already started in the pod of this handle: the job is sent again only to follow
+   * it. Without the pod the step errors; its command is never started a second time.
+   */
+  resumeOnly: z.boolean().optional(),
   type: stepType,
   attempt: z.string(),
   metadata: z.object({

@@ -155,6 +155,22 @@ describe('pod startup, lifecycle and timeouts', () => {
     },
   );
 
+  it('errors a job sent again after its command started when the pod is gone, creating none', async () => {
+    const job = {
+      ...testStepJob({ run: { path: 'sh', args: ['-c', 'echo ran'], env: {} } }),
+      resumeOnly: true,
+    };
+    const outcome = collectStep(harness.bus, job);
+    await harness.bus.publishStepJob(job);
+    const { final, stdout } = await outcome;
+    assert.equal(
+      final.kind === 'errored' && final.message,
+      `pod ${job.podName} disappeared before the step finished; its command had started, so it is not run again`,
+    );
+    assert.equal(stdout.toString(), '');
+    assert.deepEqual(await podsOf(job.handle), []);
+  });
+
   it('never reuses a pod in a terminal phase: the step fails saying what happened to it', async () => {
     const job = testStepJob({ run: { path: 'sh', args: ['-c', 'echo ran'], env: {} } });
     await client.core.createNamespacedPod({

@@ -84,6 +84,11 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
   const { client, job, logger } = opts;
   let found = await findPodByHandle(client, job.handle);
   let adopted = found.pod !== undefined;
+  if (!found.pod && job.resumeOnly) {
+    throw new Error(
+      `pod ${job.podName} disappeared before the step finished; its command had started, so it is not run again`,
+    );
+  }
   if (!found.pod) {
     try {
       const created = await withRetry(() =>

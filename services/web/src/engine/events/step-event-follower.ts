@@ -141,9 +141,9 @@ export class StepEventFollower {
         await client.query(`UPDATE containers SET state = 'created' WHERE handle = $1`, [
           event.handle,
         ]);
-        if (result.started || !result.startEvent) return { events: [], exit: null, patch: null };
+        if (result.started) return { events: [], exit: null, patch: null };
         const start = result.startEvent;
-        const events = [{ ...start, data: { ...start.data, time } }];
+        const events = start ? [{ ...start, data: { ...start.data, time } }] : [];
         return { events, exit: null, patch: { started: true } };
       }
       case 'output': {

@@ -220,8 +220,10 @@ export async function runContainerStep(
     const published = await prepareAndPublish(run, scope, spec, row !== null);
     if ('outcome' in published) return published as ContainerStepResult;
   } else if (!row.result.exit) {
-    // Same handle as before: the executor follows the pod it already has instead of a new one.
-    await run.ctx.bus.publishStepJob(row.result.job);
+    // Same handle as before: the executor follows the pod it already has instead of a new one,
+    // and once the command has started, it may only follow it.
+    const { job, started } = row.result;
+    await run.ctx.bus.publishStepJob(started ? { ...job, resumeOnly: true } : job);
   }
 
   const waited = await awaitExit(run, scope, spec.planId);

@@ -22,6 +22,8 @@ export interface StepResult {
   job?: StepJobInput;
   /** Emitted when the executor reports the process started. */
   startEvent?: BuildEvent;
+  /** The executor reported the command started: a takeover may only follow it. */
+  started?: boolean;
   exit?: StepExit;
   /** An image get: the image it produced. */
   image?: { ref: string; env: string[] };
