@@ -29,7 +29,7 @@ export async function startPodExecutor(
   opts: PodExecutorOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const { settings, bus } = opts;
-  const logger = opts.logger.child({ component: 'pod-executor' });
+  const logger = opts.logger;
   const client = new KubeClient(settings.kubeconfigPath, settings.namespace);
   const artifacts = new ArtifactStoreClient(bus);
   const deps: StepDeps = {

@@ -35,7 +35,7 @@ export async function startReaper(opts: {
   bus?: Bus;
 }): Promise<Reaper> {
   const { settings, pool, bus } = opts;
-  const logger = opts.logger.child({ component: 'reaper' });
+  const logger = opts.logger;
   const worker = workerName(settings.namespace);
   const pods = new PodApi(settings.kubeconfigPath, settings.namespace);
   const metrics = reaperMetrics(opts.registry);

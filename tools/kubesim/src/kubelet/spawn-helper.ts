@@ -94,5 +94,9 @@ process.on('message', (message: SpawnRequest) => {
 });
 // kubesim is gone: so are we, and with us (bwrap --die-with-parent) every sandbox.
 process.on('disconnect', () => process.exit(0));
+// A Ctrl-C or SIGTERM sent to kubesim's process group is kubesim's to handle: it stops its pods,
+// then lets this process go by closing the channel.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 
 server.listen(`\0${socketName}`, () => reply({ type: 'ready' }));
