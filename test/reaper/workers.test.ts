@@ -52,8 +52,17 @@ describe('the worker row', { timeout: 300_000 }, () => {
 
   it('lists the running worker and the step pods as containers with build, step and type', async () => {
     await ok('trigger-job', '-j', 'p/hold');
+    // The task's pod; the image check of the same build is listed too, and comes first.
+    const row = await eventually(
+      'the task pod is listed as a container',
+      async () =>
+        (await ok('containers')).stdout
+          .split('\n')
+          .find((l) => /\s+hold\s+.*\s+task\s+wait\s/.test(l)),
+      60_000,
+    );
     const line = await eventually(
-      'the worker counts the step pod',
+      'the worker counts the step pods',
       async () => {
         const found = await workerLine();
         return found && /^\S+\s+[1-9]\d*\s/.test(found) ? found : undefined;
@@ -64,11 +73,6 @@ describe('the worker row', { timeout: 300_000 }, () => {
       line,
       new RegExp(`^${worker}\\s+\\d+\\s+linux\\s+none\\s+none\\s+running\\s+3\\.0\\s+\\S+`),
     );
-
-    const containers = await ok('containers');
-    // The task's pod; an image check or get of the same build may be listed too.
-    const row = containers.stdout.split('\n').find((l) => /\s+hold\s+.*\s+task\s+wait\s/.test(l));
-    assert.ok(row, containers.stdout);
     assert.match(
       row,
       new RegExp(`^[0-9a-f]{32}\\s+${worker}\\s+p\\s+hold\\s+1\\s+\\d+\\s+task\\s+wait\\s+n/a$`),
