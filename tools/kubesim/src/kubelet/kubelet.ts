@@ -1,11 +1,11 @@
 // Runs pods like a single node's kubelet: schedule, init containers in order, then the containers,
 // reporting phases, conditions and container states into the store; deletion with a grace period.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject } from '../store/types.ts';
-import { badRequest } from '../server/status-error.ts';
+import { badRequest, notFound } from '../server/status-error.ts';
 import { ensureBusyboxRoot, type BusyboxRoot } from './busybox-root.ts';
 import type { ContainerLog } from './container-log.ts';
 import { spawnContainer } from './container-process.ts';
@@ -27,6 +27,7 @@ import { exitCodeOf, killGroup } from './process-group.ts';
 import { Spawner, type SandboxProcess } from './spawner.ts';
 import { createRuntime, killAll, terminateAll, type PodRuntime } from './pod-runtime.ts';
 import { pullImage } from './image-pull.ts';
+import { PodDirRemover } from './pod-dirs.ts';
 import { bwrapPath } from './sandbox.ts';
 
 export interface KubeletOptions {
@@ -42,6 +43,7 @@ export class Kubelet {
   #options: KubeletOptions;
   #pods = new Map<string, PodRuntime>();
   readonly spawner: Spawner;
+  #podDirs: PodDirRemover;
   // Built in the background from the start, so that the first busybox pod does not pay for it.
   #busybox: Promise<BusyboxRoot>;
 
@@ -49,6 +51,7 @@ export class Kubelet {
     this.#store = store;
     this.#options = options;
     this.spawner = new Spawner(options.logger);
+    this.#podDirs = new PodDirRemover(this.spawner, options.logger);
     this.#busybox = ensureBusyboxRoot(options.dataDir);
     this.#busybox.catch(() => {});
   }
@@ -67,7 +70,7 @@ export class Kubelet {
   }
 
   #event(rt: PodRuntime, event: PodEvent): void {
-    const pod = this.#store.find('pods', rt.namespace, rt.name);
+    const pod = this.#store.peek('pods', rt.namespace, rt.name);
     if (pod) recordPodEvent(this.#store, pod, event);
   }
 
@@ -163,7 +166,7 @@ export class Kubelet {
       );
       // Deleted while its directories were made: nothing may start, and they go again.
       if (rt.isStopping) {
-        await rm(rt.dir, { recursive: true, force: true }).catch(() => {});
+        this.#podDirs.remove(rt.dir);
         return false;
       }
       return true;
@@ -325,14 +328,15 @@ export class Kubelet {
   }
 
   deletePod(namespace: string, name: string, graceSeconds: number | undefined): KubeObject {
-    const pod = this.#store.get('pods', namespace, name);
+    const pod = this.#store.peek('pods', namespace, name);
+    if (!pod) throw notFound('pods', name);
     const rt = this.#runtime(namespace, name);
     const grace = graceSeconds ?? (pod.spec as PodSpec).terminationGracePeriodSeconds ?? 30;
     if (!rt || rt.processes.size === 0) {
       if (rt) rt.isStopping = true;
       return this.#finish(namespace, name);
     }
-    if (rt.isStopping && grace > 0) return pod;
+    if (rt.isStopping && grace > 0) return structuredClone(pod);
 
     rt.isStopping = true;
     this.#options.logger.debug({ pod: name, gracePeriodSeconds: grace }, 'pod-terminating');
@@ -385,8 +389,7 @@ export class Kubelet {
     }
     this.#pods.delete(this.#key(namespace, name));
     const removed = this.#store.remove('pods', namespace, name);
-    // The directory carries the pod's uid, so nothing waits on its removal.
-    if (rt) rm(rt.dir, { recursive: true, force: true }).catch(() => {});
+    if (rt) this.#podDirs.remove(rt.dir);
     return removed;
   }
 
@@ -402,6 +405,7 @@ export class Kubelet {
       killAll(rt);
     }
     await Promise.all(closing);
+    await this.#podDirs.idle();
     await this.spawner.close();
     await this.#busybox.catch(() => {});
   }

@@ -3,19 +3,60 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 
-function groupMembers(pgid: number): { pid: number; comm: string }[] {
-  const members: { pid: number; comm: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      if (Number(fields[2]) === pgid) members.push({ pid: Number(entry), comm });
-    } catch {
-      // the process exited while we looked
+interface Member {
+  pid: number;
+  comm: string;
+}
+
+interface Stat {
+  comm: string;
+  pgid: number;
+  threads: number;
+}
+
+function readStat(pid: number): Stat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    // the fields after the command name, from the state (field 3) on
+    const fields = stat.slice(close + 2).split(' ');
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      pgid: Number(fields[2]),
+      threads: Number(fields[17]),
+    };
+  } catch {
+    return undefined; // the process exited while we looked
+  }
+}
+
+// A thread's children are listed under that thread: a process with one thread has one list.
+function childrenOf(pid: number, threads: number): number[] {
+  try {
+    const tasks = threads > 1 ? readdirSync(`/proc/${pid}/task`) : [String(pid)];
+    const children: number[] = [];
+    for (const task of tasks) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+      for (const child of text.split(' ')) if (child) children.push(Number(child));
     }
+    return children;
+  } catch {
+    return [];
+  }
+}
+
+// Every process of a container starts below its group leader (the outer bwrap) and stays inside
+// the sandbox's pid namespace, so walking the leader's descendants finds the group reading only
+// the pod's own processes: deleting a thousand pods no longer reads every process on the host
+// once per pod. A descendant that moved to a group of its own is left out, with its subtree.
+function groupMembers(pgid: number): Member[] {
+  const members: Member[] = [];
+  const pending = [pgid];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    const stat = readStat(pid);
+    if (!stat || stat.pgid !== pgid) continue;
+    members.push({ pid, comm: stat.comm });
+    pending.push(...childrenOf(pid, stat.threads));
   }
   return members;
 }

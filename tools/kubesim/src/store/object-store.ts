@@ -72,6 +72,15 @@ export class ObjectStore {
     return object && structuredClone(object);
   }
 
+  /** The stored object itself, under the same terms as `select`: read at once, never changed. */
+  peek(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+  ): Readonly<KubeObject> | undefined {
+    return this.#table(resource).get(keyOf(namespace, name));
+  }
+
   /** Copies of the objects in `namespace` (all when undefined) that `matches` accepts. */
   list(
     resource: string,
