@@ -1,5 +1,8 @@
 // Turns a step's stdout and stderr into `output` events that carry their byte offset, published in
-// order. Resource scripts' stdout is kept (bounded) for the `exited` event instead of the log.
+// order. Output that arrives while an event is on its way is gathered into the next one (consecutive
+// bytes of the same stream, up to 64 KiB an event), so a command writing in small pieces makes few
+// events, and the first bytes of a quiet command still go at once. Resource scripts' stdout is kept
+// (bounded) for the `exited` event instead of the log.
 import type { Bus, StepJob } from '@jetbridge/bus';
 
 const maxChunk = 64 * 1024;
@@ -10,13 +13,21 @@ export const maxCapturedStdout = 512 * 1024;
 
 type Stream = 'stdout' | 'stderr';
 
+interface Segment {
+  stream: Stream;
+  offset: number;
+  chunks: Buffer[];
+  bytes: number;
+}
+
 export class OutputPublisher {
   readonly #bus: Bus;
   readonly #job: StepJob;
   readonly #offsets = { stdout: 0, stderr: 0 };
   readonly #captured: Buffer[] = [];
   #capturedBytes = 0;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #pending: Segment[] = [];
+  #pumping: Promise<void> | null = null;
   #failure: unknown = null;
   #queuedBytes = 0;
   #flow: { pause: () => void; resume: () => void } | undefined;
@@ -44,37 +55,31 @@ export class OutputPublisher {
   }
 
   write(stream: Stream, data: Buffer): void {
+    if (data.length === 0) return;
     if (stream === 'stdout' && this.#job.captureStdout) {
       this.#capture(data);
       this.#offsets.stdout += data.length;
       return;
     }
-    for (let at = 0; at < data.length; at += maxChunk) {
-      const piece = Buffer.from(data.subarray(at, at + maxChunk));
-      const offset = this.#offsets[stream];
+    for (let at = 0; at < data.length;) {
+      const last = this.#pending.at(-1);
+      const joins = last !== undefined && last.stream === stream && last.bytes < maxChunk;
+      const segment: Segment = joins
+        ? last
+        : { stream, offset: this.#offsets[stream], chunks: [], bytes: 0 };
+      if (!joins) this.#pending.push(segment);
+      const piece = Buffer.from(data.subarray(at, at + maxChunk - segment.bytes));
+      segment.chunks.push(piece);
+      segment.bytes += piece.length;
       this.#offsets[stream] += piece.length;
       this.#queuedBytes += piece.length;
-      if (this.#queuedBytes > pauseAbove && !this.#isPaused && this.#flow) {
-        this.#isPaused = true;
-        this.#flow.pause();
-      }
-      this.#enqueue(() =>
-        this.#published(
-          piece.length,
-          this.#bus.publishStepEvent({
-            v: 1,
-            kind: 'output',
-            buildId: this.#job.buildId,
-            planId: this.#job.planId,
-            handle: this.#job.handle,
-            at: Date.now(),
-            stream,
-            offset,
-            data: piece.toString('base64'),
-          }),
-        ),
-      );
+      at += piece.length;
     }
+    if (this.#queuedBytes > pauseAbove && !this.#isPaused && this.#flow) {
+      this.#isPaused = true;
+      this.#flow.pause();
+    }
+    this.#pumping ??= this.#pump();
   }
 
   /** A line the executor adds to the log itself (diagnostics, warnings), after the process's output. */
@@ -87,7 +92,7 @@ export class OutputPublisher {
   }
 
   async flush(): Promise<void> {
-    await this.#queue;
+    while (this.#pumping) await this.#pumping;
     if (this.#failure) throw this.#failure;
   }
 
@@ -99,21 +104,31 @@ export class OutputPublisher {
     this.#capturedBytes += kept.length;
   }
 
-  async #published(bytes: number, publishing: Promise<void>): Promise<void> {
-    try {
-      await publishing;
-    } finally {
+  // Publishes the gathered segments one event at a time, in order, until none is left.
+  async #pump(): Promise<void> {
+    for (let segment = this.#pending.shift(); segment; segment = this.#pending.shift()) {
+      const { stream, offset, chunks, bytes } = segment;
+      try {
+        await this.#bus.publishStepEvent({
+          v: 1,
+          kind: 'output',
+          buildId: this.#job.buildId,
+          planId: this.#job.planId,
+          handle: this.#job.handle,
+          at: Date.now(),
+          stream,
+          offset,
+          data: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('base64'),
+        });
+      } catch (err) {
+        this.#failure ??= err;
+      }
       this.#queuedBytes -= bytes;
       if (this.#isPaused && this.#queuedBytes <= resumeBelow) {
         this.#isPaused = false;
         this.#flow?.resume();
       }
     }
-  }
-
-  #enqueue(publish: () => Promise<void>): void {
-    this.#queue = this.#queue.then(publish).catch((err: unknown) => {
-      this.#failure ??= err;
-    });
+    this.#pumping = null;
   }
 }
