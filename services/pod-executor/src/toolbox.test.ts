@@ -224,3 +224,35 @@ describe('steps in images without sh', () => {
     await second.stop();
   });
 });
+
+describe('a toolbox image that cannot be pulled', () => {
+  let harness: Harness;
+
+  before(async () => {
+    harness = await startHarness({
+      podStartupTimeoutMs: 20_000,
+      toolboxImage: 'example.com/toolbox-does-not-exist:1',
+    });
+  });
+
+  after(async () => {
+    await harness.close();
+  });
+
+  it('fails the step at once with diagnostics naming the init container, not at the startup timeout', async () => {
+    const executor = await harness.startExecutor();
+    const job = testStepJob({ image: shellLessImage, run: node('console.log("never")') });
+    const startedAt = Date.now();
+    const outcome = collectStep(harness.bus, job);
+    await harness.bus.publishStepJob(job);
+    const { final, stderr } = await outcome;
+    assert.equal(final.kind, 'errored');
+    const elapsed = Date.now() - startedAt;
+    assert.ok(elapsed < 15_000, `waited ${elapsed} ms, as if for the startup timeout`);
+    const text = stderr.toString();
+    assert.match(text, /--- Pod Failure Diagnostics ---/);
+    assert.match(text, /ErrImagePull|ImagePullBackOff/);
+    assert.match(text, /toolbox-does-not-exist/);
+    await executor.stop();
+  });
+});

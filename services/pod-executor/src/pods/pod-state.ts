@@ -35,6 +35,28 @@ export function podState(pod: V1Pod): PodState {
       message: `the pod is in terminal phase ${phase}`,
     };
   }
+  // An init container that cannot start, or fails, keeps the pod from ever running (restartPolicy
+  // Never); one that exited 0 has done its part.
+  for (const status of pod.status?.initContainerStatuses ?? []) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason && fatalWaitingReasons.has(waiting.reason)) {
+      return {
+        kind: 'failed',
+        reason: waiting.reason,
+        message: `init container ${status.name}: ${waiting.message ?? waiting.reason}`,
+      };
+    }
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) {
+      return {
+        kind: 'failed',
+        reason: terminated.reason ?? 'InitContainerFailed',
+        message:
+          `the ${status.name} init container exited with code ${terminated.exitCode}` +
+          (terminated.message ? `: ${terminated.message}` : ''),
+      };
+    }
+  }
   for (const status of pod.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting;
     if (waiting?.reason && fatalWaitingReasons.has(waiting.reason)) {
