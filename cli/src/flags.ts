@@ -22,10 +22,26 @@ export function repeatable(flags: string, description: string): Option {
     .default([]);
 }
 
-export function addPostgresFlags(cmd: Command): Command {
+/**
+ * With `embedded`, a command that starts its own Postgres unless a host or port is named shows that
+ * as the default instead of an address it would not use.
+ */
+export function addPostgresFlags(cmd: Command, { embedded = false } = {}): Command {
+  const host = embedded
+    ? option(
+        '--postgres-host <host>',
+        'Postgres host (default: an embedded Postgres in --data-dir)',
+      )
+    : option('--postgres-host <host>', 'Postgres host', '127.0.0.1');
+  const port = embedded
+    ? option(
+        '--postgres-port <port>',
+        'Postgres port (default: 5432 when --postgres-host is given)',
+      )
+    : option('--postgres-port <port>', 'Postgres port', '5432');
   return cmd
-    .addOption(option('--postgres-host <host>', 'Postgres host', '127.0.0.1'))
-    .addOption(option('--postgres-port <port>', 'Postgres port', '5432'))
+    .addOption(host)
+    .addOption(port)
     .addOption(option('--postgres-user <user>', 'Postgres user', 'postgres'))
     .addOption(option('--postgres-password <password>', 'Postgres password'))
     .addOption(option('--postgres-database <name>', 'Postgres database', 'atc'));
@@ -217,16 +233,27 @@ export function addReaperFlags(cmd: Command): Command {
     );
 }
 
-export function addArtifactsFlags(cmd: Command): Command {
-  return cmd
-    .addOption(
-      option(
+/**
+ * With `inProcess`, the artifact service runs inside a command that keeps its data in --data-dir and
+ * needs no fixed port: the help says so instead of showing the standalone service's defaults.
+ */
+export function addArtifactsFlags(cmd: Command, { inProcess = false } = {}): Command {
+  const storeDir = inProcess
+    ? option(
+        '--artifact-store-dir <path>',
+        'where artifacts are kept (default: the artifact claim under --data-dir, or <data-dir>/artifacts)',
+      )
+    : option(
         '--artifact-store-dir <path>',
         'where the artifact store claim is mounted',
         '/artifacts',
-      ),
-    )
-    .addOption(option('--artifacts-bind-port <port>', 'port of the artifact service', '7788'))
+      );
+  const bindPort = inProcess
+    ? option('--artifacts-bind-port <port>', 'port of the artifact service (default: a free port)')
+    : option('--artifacts-bind-port <port>', 'port of the artifact service', '7788');
+  return cmd
+    .addOption(storeDir)
+    .addOption(bindPort)
     .addOption(
       option('--max-artifact-size <bytes>', 'largest accepted upload', `${10 * 1024 ** 3}`),
     )

@@ -31,7 +31,7 @@ const list = (v: unknown): string[] =>
 
 export function postgresSettings(flags: Flags): PostgresSettings {
   return {
-    host: str(flags.postgresHost),
+    host: str(flags.postgresHost) ?? '127.0.0.1',
     port: Number(flags.postgresPort ?? 5432),
     user: str(flags.postgresUser),
     password: str(flags.postgresPassword),

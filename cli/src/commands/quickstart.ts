@@ -41,11 +41,11 @@ export function quickstartCommand(): Command {
     'every service in one process: embedded Postgres, in-process bus, kubesim',
   );
   addWebFlags(cmd);
-  addPostgresFlags(cmd);
+  addPostgresFlags(cmd, { embedded: true });
   addNatsFlags(cmd, false);
   addPodExecutorFlags(cmd);
   addReaperFlags(cmd);
-  addArtifactsFlags(cmd);
+  addArtifactsFlags(cmd, { inProcess: true });
   cmd
     .addOption(option('--data-dir <path>', 'where the quickstart keeps its data', defaultDataDir()))
     .addOption(option('--kubernetes-namespace <namespace>', 'namespace of step pods', 'default'))
