@@ -47,6 +47,38 @@ function pipeline(params: Record<string, unknown> = {}): string {
   });
 }
 
+/** Two gets of the same resource side by side, then a task listing what each fetched. */
+function parallelPipeline(): string {
+  const show = (dir: string) =>
+    `echo BEGIN-${dir}; sh -c '${manifestScript.replace(/'/g, `'\\''`)}' m ${dir}; echo END-${dir}`;
+  return JSON.stringify({
+    resources: [
+      {
+        name: 'repo',
+        type: 'mock',
+        source: { initial_version: 'p1', create_files: { 'side.txt': 'fetched once' } },
+      },
+    ],
+    jobs: [
+      {
+        name: 'build',
+        plan: [
+          { in_parallel: [{ get: 'repo' }, { get: 'copy', resource: 'repo' }] },
+          {
+            task: 'show',
+            config: {
+              platform: 'linux',
+              image_resource: { type: 'registry-image', source: { repository: 'busybox' } },
+              inputs: [{ name: 'repo' }, { name: 'copy' }],
+              run: { path: 'sh', args: ['-c', `${show('repo')}; ${show('copy')}`] },
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
 function describeMode(mode: string, args: string[]) {
   describe(`resource caches (${mode})`, { timeout: 600_000 }, () => {
     let jb: Awaited<ReturnType<typeof startQuickstart>>;
@@ -137,6 +169,22 @@ function describeMode(mode: string, args: string[]) {
       assert.doesNotMatch(refetched, cacheHit);
       assert.equal((await cacheTars()).length, 1);
       assert.match(await build('twice'), cacheHit);
+    });
+
+    it('fetches once for two gets of the same uncached version that start together', async () => {
+      const file = join(work, 'side-by-side.yml');
+      await writeFile(file, parallelPipeline());
+      assert.equal((await f('set-pipeline', '-p', 'side', '-c', file, '-n')).exitCode, 0);
+      assert.equal((await f('unpause-pipeline', '-p', 'side')).exitCode, 0);
+      assert.equal((await f('check-resource', '-r', 'side/repo')).exitCode, 0);
+      const output = await build('side');
+      const fetches = output.match(/fetching version: p1/g) ?? [];
+      assert.equal(fetches.length, 1, `one get ran \`in\`:\n${output}`);
+      assert.match(output, /INFO: waiting for another get fetching the same version/);
+      assert.match(output, cacheHit, 'the other reused what it fetched');
+      const files = between(output, 'BEGIN-repo', 'END-repo');
+      assert.match(files, /side\.txt/);
+      assert.equal(between(output, 'BEGIN-copy', 'END-copy'), files);
     });
   });
 }

@@ -8,4 +8,6 @@ export const channels = {
   builds: 'jetbridge_builds',
   /** payload: resource id or ''; a check was requested */
   checks: 'jetbridge_checks',
+  /** payload: resource cache store key; a get fetching that version let go of it */
+  resourceCacheFetches: 'jetbridge_resource_cache_fetches',
 } as const;

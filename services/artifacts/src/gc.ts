@@ -68,6 +68,13 @@ async function expireResourceCaches(pool: Pool, retentionMs: number): Promise<nu
        AND NOT EXISTS (SELECT 1 FROM (${runningStepKeys}) u WHERE u.key = r.store_key)`,
     [retentionMs / 1000],
   );
+  // A fetch row whose step ended without letting go (its replica died) holds nothing.
+  await pool.query(
+    `DELETE FROM resource_cache_fetches f
+     WHERE NOT EXISTS (
+       SELECT 1 FROM build_steps s JOIN builds b ON b.id = s.build_id AND ${runningBuild}
+       WHERE s.build_id = f.build_id AND s.plan_id = f.plan_id AND s.state = 'running')`,
+  );
   return expired.rowCount ?? 0;
 }
 

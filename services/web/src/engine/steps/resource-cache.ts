@@ -3,9 +3,7 @@
 // The files are a tar in the artifact store under `rc-<digest>`: with the artifact claim a hard
 // link of the tar the executor archived, without it the fetched directory tarred out of the pod.
 // A row in resource_caches is written only once its tar is stored.
-// TODO(resource-caches): concurrent gets of the same uncached version each run `in`; Concourse
-// makes the later ones wait on a lock (`INFO: waiting to acquire resource lock`) and reuse the
-// first one's cache. The files are the same; only the fetch is repeated.
+// Gets of the same uncached version that start together fetch it once (resource-cache-fetch.ts).
 import { createHash } from 'node:crypto';
 import { archivedOutputKey, archiveOutput, artifactLink, artifactLocate } from '@jetbridge/bus';
 import type { StepJobInput } from '@jetbridge/bus';

@@ -13,6 +13,7 @@ import { goRequestJson } from './go-json.ts';
 import { resourceStepImage } from './image-fetch.ts';
 import type { StepImage } from './images.ts';
 import { storeResourceCache } from './resource-cache.ts';
+import { acquireFetch, releaseFetches } from './resource-cache-fetch.ts';
 import { parseVersionResult } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
@@ -59,97 +60,115 @@ export async function runGetStep(
   const get = plan.get!;
   const origin = { id: plan.id };
   const name = get.name ?? get.resource ?? '';
-  return runContainerStep(run, scope, {
-    planId: plan.id,
-    prepare: async ({ begin }) => {
-      await begin([
-        { type: 'initialize-get', version: '2.0', data: { origin, time: eventTime() } },
-      ]);
-      const inputs = await getInputs(run, scope, get);
-      const settled = await cachedGet(run, plan, inputs);
-      if (settled) return { settled };
-      const { image, version, cacheKey } = inputs;
-      const job = {
-        ...resourceJob(run, scope, plan, 'get', image),
-        run: {
-          path: '/opt/resource/in',
-          args: [getDir],
-          env: resourceEnv(run.build, run.ctx.settings, scope),
-        },
-        stdin: goRequestJson([
-          ['source', get.source ?? null],
-          ['params', nonEmpty(get.params)],
-          ['version', version],
-        ]),
-        workingDir: getDir,
-        inputs: [],
-        outputs: [{ name, path: getDir }],
-      };
-      const start: BuildEvent = {
-        type: 'start-get',
-        version: '1.0',
-        data: { origin, time: eventTime() },
-      };
-      const extra = cacheKey ? { resourceCache: cacheKey } : {};
-      return { job, startEvent: start, extra };
-    },
-    finish: async (exit, stored) => {
-      if (exit.exitStatus !== 0) {
-        const data = { origin, time: eventTime(), exit_status: exit.exitStatus, version: {} };
-        return {
-          state: 'failed',
-          events: [{ type: 'finish-get', version: '5.1', data }],
-          patch: {},
+  try {
+    return await runContainerStep(run, scope, {
+      planId: plan.id,
+      prepare: async ({ begin }) => {
+        await begin([
+          { type: 'initialize-get', version: '2.0', data: { origin, time: eventTime() } },
+        ]);
+        const inputs = await getInputs(run, scope, get);
+        const settled = await cachedGet(run, plan, inputs);
+        if (settled) return { settled };
+        if (inputs.cacheKey) {
+          const fetch = await acquireFetch(run, scope, inputs.cacheKey, plan.id, () =>
+            cachedGet(run, plan, inputs),
+          );
+          if ('cache' in fetch) return { settled: fetch.cache };
+        }
+        const { image, version, cacheKey } = inputs;
+        const job = {
+          ...resourceJob(run, scope, plan, 'get', image),
+          run: {
+            path: '/opt/resource/in',
+            args: [getDir],
+            env: resourceEnv(run.build, run.ctx.settings, scope),
+          },
+          stdin: goRequestJson([
+            ['source', get.source ?? null],
+            ['params', nonEmpty(get.params)],
+            ['version', version],
+          ]),
+          workingDir: getDir,
+          inputs: [],
+          outputs: [{ name, path: getDir }],
         };
-      }
-      const result = parseVersionResult(exit.stdout ?? '', `/opt/resource/in ${getDir}`);
-      const job = stored.job!;
-      // With the artifact claim, the executor tarred the fetched directory onto it.
-      const artifact: ArtifactSource = exit.outputsArchived
-        ? { kind: 'artifact', key: archivedOutputKey(job.handle, name) }
-        : { kind: 'pod', handle: job.handle, podName: job.podName, path: getDir };
-      const image = imageOfFetched(
-        get,
-        { ...job.image, privileged: false } as StepImage,
-        result.version,
-      );
-      if (image) artifact.image = { ref: image.ref, env: image.env };
-      const data = {
-        origin,
-        time: eventTime(),
-        exit_status: 0,
-        version: result.version,
-        ...(result.metadata.length > 0 ? { metadata: result.metadata } : {}),
-      };
-      if (typeof stored.resourceCache === 'string') {
-        const fetched = { job, name, path: getDir, archivedOnClaim: exit.outputsArchived === true };
-        await storeResourceCache(run, stored.resourceCache, fetched, { type: get.type, ...result });
-      }
-      const metadataVars = Object.fromEntries(result.metadata.map((m) => [m.name, m.value]));
-      return {
-        state: 'succeeded',
-        events: [{ type: 'finish-get', version: '5.1', data }],
-        patch: {
+        const start: BuildEvent = {
+          type: 'start-get',
+          version: '1.0',
+          data: { origin, time: eventTime() },
+        };
+        const extra = cacheKey ? { resourceCache: cacheKey } : {};
+        return { job, startEvent: start, extra };
+      },
+      finish: async (exit, stored) => {
+        if (exit.exitStatus !== 0) {
+          const data = { origin, time: eventTime(), exit_status: exit.exitStatus, version: {} };
+          return {
+            state: 'failed',
+            events: [{ type: 'finish-get', version: '5.1', data }],
+            patch: {},
+          };
+        }
+        const result = parseVersionResult(exit.stdout ?? '', `/opt/resource/in ${getDir}`);
+        const job = stored.job!;
+        // With the artifact claim, the executor tarred the fetched directory onto it.
+        const artifact: ArtifactSource = exit.outputsArchived
+          ? { kind: 'artifact', key: archivedOutputKey(job.handle, name) }
+          : { kind: 'pod', handle: job.handle, podName: job.podName, path: getDir };
+        const image = imageOfFetched(
+          get,
+          { ...job.image, privileged: false } as StepImage,
+          result.version,
+        );
+        if (image) artifact.image = { ref: image.ref, env: image.env };
+        const data = {
+          origin,
+          time: eventTime(),
+          exit_status: 0,
           version: result.version,
-          metadata: result.metadata,
-          artifacts: { [name]: artifact },
-          localVar: { name, value: metadataVars },
-        },
-        persist: async (client) => {
-          if (run.build.jobId === null || !get.resource) return;
-          await saveBuildResourceVersion(client, {
-            buildId: run.build.id,
-            pipelineId: run.build.pipelineId,
-            resource: get.resource,
+          ...(result.metadata.length > 0 ? { metadata: result.metadata } : {}),
+        };
+        if (typeof stored.resourceCache === 'string') {
+          const fetched = {
+            job,
             name,
+            path: getDir,
+            archivedOnClaim: exit.outputsArchived === true,
+          };
+          await storeResourceCache(run, stored.resourceCache, fetched, {
+            type: get.type,
+            ...result,
+          });
+        }
+        const metadataVars = Object.fromEntries(result.metadata.map((m) => [m.name, m.value]));
+        return {
+          state: 'succeeded',
+          events: [{ type: 'finish-get', version: '5.1', data }],
+          patch: {
             version: result.version,
             metadata: result.metadata,
-            isInput: true,
-          });
-        },
-      };
-    },
-  });
+            artifacts: { [name]: artifact },
+            localVar: { name, value: metadataVars },
+          },
+          persist: async (client) => {
+            if (run.build.jobId === null || !get.resource) return;
+            await saveBuildResourceVersion(client, {
+              buildId: run.build.id,
+              pipelineId: run.build.pipelineId,
+              resource: get.resource,
+              name,
+              version: result.version,
+              metadata: result.metadata,
+              isInput: true,
+            });
+          },
+        };
+      },
+    });
+  } finally {
+    await releaseFetches(run, scope, plan.id);
+  }
 }
 
 export async function runPutStep(
