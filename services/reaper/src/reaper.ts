@@ -1,11 +1,13 @@
 // The reaper service: while it leads, it heartbeats the worker row, sweeps pods, has the artifact
-// service collect what nothing references and reaps old build logs, all on timers.
+// service collect what nothing references, reaps old build logs and forgets idle image check
+// scopes, all on timers.
 import type { Bus } from '@jetbridge/bus';
 import type { Pool } from '@jetbridge/db';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
 import { artifactCollector, type ArtifactCollection } from './gc/artifact-collection.ts';
+import { forgetIdleImageChecks } from './gc/image-checks.ts';
 import { sweep } from './gc/sweep.ts';
 import { PodApi } from './kube/pod-api.ts';
 import { Leadership } from './leader/leadership.ts';
@@ -44,6 +46,11 @@ export async function startReaper(opts: {
   const logs = singleFlight(() =>
     reapBuildLogs(pool, settings.buildLogRetention ?? noRetentionBounds, logger),
   );
+  const imageChecks = singleFlight(async () => {
+    const forgotten = await forgetIdleImageChecks(pool);
+    if (forgotten > 0) logger.info({ forgotten }, 'idle-image-checks-forgotten');
+    return forgotten;
+  });
   let activeContainers = 0;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -87,12 +94,14 @@ export async function startReaper(opts: {
   // store must not hold up heartbeats.
   const collectArtifacts = async () => (artifacts && (await isLeading()) ? artifacts.run() : null);
   const reapLogs = async () => ((await isLeading()) ? logs.run() : null);
+  const forgetImageChecks = async () => ((await isLeading()) ? imageChecks.run() : null);
 
   const onError = (event: string) => (err: unknown) => logger.warn({ err }, event);
   const collectEverything = async () => {
     await sweepNow().catch(onError('gc-sweep-failed'));
     void collectArtifacts().catch(onError('artifacts-gc-failed'));
     void reapLogs().catch(onError('build-log-reaping-failed'));
+    void forgetImageChecks().catch(onError('image-check-gc-failed'));
   };
   const gcTimer = setInterval(() => void collectEverything(), settings.gcIntervalMs);
   const heartbeatTimer = setInterval(
@@ -112,6 +121,7 @@ export async function startReaper(opts: {
       await running;
       await artifacts?.idle();
       await logs.idle();
+      await imageChecks.idle();
       await leadership.release();
     },
   };
