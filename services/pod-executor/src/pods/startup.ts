@@ -64,6 +64,7 @@ export interface StartupOptions {
   spec: V1Pod;
   timeoutMs: number;
   metrics: ExecutorMetrics;
+  /** The step's logger, which names the pod already. */
   logger: Logger;
   signal: AbortSignal;
   /** Makes the pod in toolbox form, for an image without `sh`; without it, such a pod fails. */
@@ -94,7 +95,7 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
       const created = await withRetry(() =>
         client.core.createNamespacedPod({ namespace: client.namespace, body: opts.spec }),
       );
-      logger.info({ pod: created.metadata?.name }, 'pod-created');
+      logger.info('pod-created');
       found = { pod: created, resourceVersion: created.metadata?.resourceVersion };
     } catch (err) {
       if (statusCodeOf(err) !== 409) throw err;
@@ -109,7 +110,7 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
         );
     }
   }
-  if (adopted) logger.info({ pod: found.pod?.metadata?.name }, 'pod-adopted');
+  if (adopted) logger.info({ adopted_pod: found.pod?.metadata?.name }, 'pod-adopted');
   const creating = Date.now();
   try {
     const running = await runningPod(opts, found, creating + opts.timeoutMs);
@@ -117,7 +118,7 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
     // A pod made again in toolbox form is this delivery's unless another executor made it first.
     adopted = running.adopted ?? adopted;
     client.rememberPod(pod);
-    logger.info({ pod: pod.metadata?.name, waited_ms: Date.now() - creating }, 'pod-running');
+    logger.info({ waited_ms: Date.now() - creating }, 'pod-running');
     if (!adopted) {
       recordStartup(opts.metrics, pod);
       opts.metrics.containersCreated.inc();
@@ -154,7 +155,7 @@ async function runningPod(
     return { pod: await waitUntilRunning(opts, found.pod!, found.resourceVersion, deadline) };
   } catch (err) {
     if (!(err instanceof ShellMissingSignal) || !opts.toolboxSpec) throw err;
-    opts.logger.info({ pod: err.pod.metadata?.name, image: opts.job.image.ref }, 'image-has-no-sh');
+    opts.logger.info({ image: opts.job.image.ref }, 'image-has-no-sh');
     const replaced = await replaceWithToolboxForm({
       client: opts.client,
       job: opts.job,

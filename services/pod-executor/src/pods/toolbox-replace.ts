@@ -17,6 +17,7 @@ export interface ReplaceOptions {
   spec: V1Pod;
   deadline: number;
   signal: AbortSignal;
+  /** The step's logger, which names the pod already. */
   logger: Logger;
 }
 
@@ -61,14 +62,14 @@ export async function replaceWithToolboxForm(
     const created = await withRetry(() =>
       client.core.createNamespacedPod({ namespace: client.namespace, body: opts.spec }),
     );
-    logger.info({ pod: created.metadata?.name }, 'pod-created-with-toolbox');
+    logger.info('pod-created-with-toolbox');
     return { pod: created, resourceVersion: created.metadata?.resourceVersion, adopted: false };
   } catch (err) {
     if (statusCodeOf(err) !== 409) throw err;
   }
   const found = await listByHandle(client, job.handle);
   if (!found.pod) throw new Error(`a pod named ${name} exists for another step`);
-  logger.info({ pod: found.pod.metadata?.name }, 'pod-adopted');
+  logger.info({ adopted_pod: found.pod.metadata?.name }, 'pod-adopted');
   return { ...found, adopted: true };
 }
 
