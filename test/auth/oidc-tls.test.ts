@@ -115,6 +115,7 @@ describe('an OpenID provider with a private CA', () => {
     const res = await fetch(`${plain.urls[0]}/sky/login/oidc`, { redirect: 'manual' });
     assert.equal(res.status, 502);
     assert.match(await res.text(), /OIDC cannot be reached/);
-    assert.match(plain.logs(), /login-provider-unavailable/);
+    // The log line travels through the process's stdout pipe and may arrive after the response.
+    await plain.processes[0]!.waitFor(/login-provider-unavailable/, 10_000);
   });
 });
