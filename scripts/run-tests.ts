@@ -1,9 +1,10 @@
 // `npm test`: every unit test (beside the code) and integration test (test/) through node's test
-// runner, which ends with its pass/fail summary. Extra arguments go to `node --test`, e.g.
-// `npm test -- --test-name-pattern=kubesim`.
+// runner, which ends with its pass/fail summary. Arguments naming a file or folder of the
+// repository run only the tests there (`npm test -- test/artifacts services/web`); the others go
+// to `node --test` (`npm test -- --test-name-pattern=kubesim`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const skip = new Set(['node_modules', 'dist', '.git', '.jetbridge']);
@@ -19,7 +20,28 @@ function findTests(dir: string, out: string[]): string[] {
 }
 
 const areas = ['libs', 'services', 'tools', 'cli', 'test'].filter((d) => existsSync(join(root, d)));
-const files = areas.flatMap((area) => findTests(join(root, area), [])).sort();
+const everyFile = areas.flatMap((area) => findTests(join(root, area), [])).sort();
+const args = process.argv.slice(2);
+const isPath = (arg: string) => !arg.startsWith('-') && existsSync(arg);
+// A word after `--option` (no `=`) is that option's value; any other word must be a path.
+const strays = args.filter(
+  (arg, i) => !arg.startsWith('-') && !isPath(arg) && !(i > 0 && /^--[^=]+$/.test(args[i - 1]!)),
+);
+if (strays.length > 0) {
+  console.error(`no such test file or folder: ${strays.join(', ')}`);
+  process.exit(1);
+}
+const scopes = args.filter(isPath).map((arg) => relative(root, resolve(arg)));
+const files =
+  scopes.length === 0
+    ? everyFile
+    : everyFile.filter((file) =>
+        scopes.some((scope) => scope === '' || file === scope || file.startsWith(`${scope}/`)),
+      );
+if (files.length === 0) {
+  console.error(`no test files under ${scopes.join(', ')}`);
+  process.exit(1);
+}
 const concurrency = process.env.JETBRIDGE_TEST_CONCURRENCY ?? '2';
 
 const result = spawnSync(
@@ -28,7 +50,7 @@ const result = spawnSync(
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-timeout=900000',
-    ...process.argv.slice(2),
+    ...args.filter((arg) => !isPath(arg)),
     ...files,
   ],
   { cwd: root, stdio: 'inherit' },
