@@ -103,6 +103,7 @@ export async function startPodExecutor(
       for (const step of running.values())
         step.controller.abort(new StepStoppedError({ kind: 'shutdown' }));
       await Promise.allSettled([...inFlight]);
+      await client.close();
       logger.info({}, 'pod-executor-stopped');
     },
   };

@@ -123,6 +123,7 @@ export async function startReaper(opts: {
       await logs.idle();
       await imageChecks.idle();
       await leadership.release();
+      await pods.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 // The executor's handle on the cluster: the API client for pods and events, and exec. An exec into
 // a container that runs with the toolbox is wrapped here, so no caller needs to know the pod's form.
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '@jetbridge/k8s/kube-config';
 import { ExecFailedError } from './errors.ts';
 import { ExecChannel, type ExecRequest } from './exec-channel.ts';
 import { withRetry } from './retry.ts';
@@ -17,6 +18,7 @@ function isRefusalThatPasses(err: unknown): boolean {
 
 export class KubeClient {
   readonly kc: KubeConfig;
+  readonly #pooled: PooledKubeConfig;
   readonly core: CoreV1Api;
   readonly namespace: string;
   // pod name -> the container that runs with the toolbox (null: none)
@@ -27,11 +29,17 @@ export class KubeClient {
    * the environment). `serviceAccountRoot` moves where its files are looked for, for tests.
    */
   constructor(kubeconfigPath: string | null, namespace: string, serviceAccountRoot = '') {
-    this.kc = new KubeConfig();
+    this.#pooled = new PooledKubeConfig();
+    this.kc = this.#pooled;
     if (kubeconfigPath === null) this.kc.loadFromCluster(serviceAccountRoot);
     else this.kc.loadFromFile(kubeconfigPath);
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.namespace = namespace;
+  }
+
+  /** Closes the API connections kept for reuse. */
+  close(): Promise<void> {
+    return this.#pooled.close();
   }
 
   // Opening an exec is retried when the refusal passes (throttling, a server error, a container

@@ -2,7 +2,8 @@
 // batches rather than pod by pod.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '@jetbridge/k8s/kube-config';
 
 /** Handles per delete-collection call: keeps the label selector well under URL length limits. */
 export const deleteBatchSize = 200;
@@ -13,19 +14,24 @@ function statusOf(err: unknown): number | undefined {
 
 export class PodApi {
   readonly #api: CoreV1Api;
-  readonly #config: KubeConfig;
+  readonly #config: PooledKubeConfig;
   readonly #namespace: string;
   /** false once the API refused delete-collection (RBAC without `deletecollection`) */
   #canDeleteCollection = true;
   calls = 0;
 
   constructor(kubeconfigPath: string | null, namespace: string) {
-    const config = new KubeConfig();
+    const config = new PooledKubeConfig();
     if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
     else config.loadFromCluster();
     this.#api = config.makeApiClient(CoreV1Api);
     this.#config = config;
     this.#namespace = namespace;
+  }
+
+  /** Closes the API connections kept for reuse. */
+  close(): Promise<void> {
+    return this.#config.close();
   }
 
   /**
