@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
   Bus,
@@ -105,6 +106,52 @@ async function rawExecThroughput(client: KubeClient, pod: string): Promise<numbe
   return logBytes / 1e6 / ((performance.now() - started) / 1000);
 }
 
+/**
+ * Creates `count` pods at once and waits (polling, bounded) until every one is Running, then
+ * execs `true` in each as soon as it runs; the rates of both.
+ */
+async function kubesimPodRate(
+  client: KubeClient,
+  count: number,
+): Promise<{ running: number; execd: number }> {
+  const names = Array.from({ length: count }, (_, i) => `bare-${i}`);
+  const started = performance.now();
+  await Promise.all(
+    names.map((name) =>
+      client.core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name, labels: { bench: 'bare' } },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'step', image: 'busybox', command: ['sleep', '3600'] }],
+          },
+        },
+      }),
+    ),
+  );
+  const deadline = started + boundMs;
+  const execs: Promise<unknown>[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const listed = await client.core.listNamespacedPod({ namespace, labelSelector: 'bench=bare' });
+    for (const pod of listed.items) {
+      const name = pod.metadata!.name!;
+      if (pod.status?.phase !== 'Running' || seen.has(name)) continue;
+      seen.add(name);
+      execs.push(runExec(client, name, ['true']));
+    }
+    if (seen.size === count) break;
+    if (performance.now() > deadline) throw new Error(`${seen.size} of ${count} bare pods Running`);
+    await sleep(10);
+  }
+  const running = count / ((performance.now() - started) / 1000);
+  await Promise.all(execs);
+  const execd = count / ((performance.now() - started) / 1000);
+  await client.core.deleteCollectionNamespacedPod({ namespace, labelSelector: 'bench=bare' });
+  return { running, execd };
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'jb-bench-runtime-'));
 const namespace = 'bench';
 const sim = await startKubesim({ dataDir, namespace });
@@ -165,6 +212,12 @@ try {
     'steps run to exit status (`true`)',
     `${(podCount / ((allFinishedAt - t0) / 1000)).toFixed(1)} steps/s`,
   );
+
+  // The same work straight through the API, without the executor: the rate kubesim itself starts
+  // pods (and a first exec in each, as a step's command) at on this machine.
+  const baseline = await kubesimPodRate(client, podCount);
+  line('pods Running, kubesim alone', `${baseline.running.toFixed(1)} pods/s`);
+  line('pods Running + exec of `true`, kubesim alone', `${baseline.execd.toFixed(1)} pods/s`);
 
   // Exec round trips: `true` in one running pod, one at a time and eight at a time.
   const pod = jobs[0]!.podName;
