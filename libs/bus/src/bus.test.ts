@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { Bus } from './bus.ts';
+import { Bus, InvalidMessageError, decodeStepEvent, encodeStepEvent } from './bus.ts';
 import { MemoryTransport } from './memory-transport.ts';
 import { NatsTransport } from './nats-transport.ts';
 import type { StepEvent, StepJobInput } from './messages.ts';
@@ -127,7 +127,7 @@ for (const [name, makeBus] of transports) {
         kind: 'output',
         stream: 'stdout',
         offset,
-        data: Buffer.from(String(offset)).toString('base64'),
+        data: Buffer.from(String(offset)),
       });
       for (const o of [0, 1, 2]) await bus.publishStepEvent(ev(o));
       const firstPass: [number, number][] = [];
@@ -158,6 +158,51 @@ for (const [name, makeBus] of transports) {
       assert.deepEqual(replayed, [1, 2]);
     });
 
+    it('carries output bytes exactly, every byte value and none at all', async () => {
+      const bus = await makeBus();
+      buses.push(bus);
+      const buildId = Math.floor(Math.random() * 1e9);
+      const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const chunks = [every, Buffer.alloc(0), Buffer.from('\r\n{"not":"json"}\u0000 ✓ 🐋')];
+      let offset = 0;
+      for (const data of chunks) {
+        await bus.publishStepEvent({
+          v: 1,
+          buildId,
+          planId: 'plän/%2F',
+          handle: 'h',
+          at: 1,
+          kind: 'output',
+          stream: 'stderr',
+          offset,
+          data,
+        });
+        offset += data.length;
+      }
+      const got: StepEvent[] = [];
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          const sub = bus.followStepEvents(buildId, 0, async (e) => {
+            got.push(e);
+            if (got.length === chunks.length) void sub.stop().then(resolve);
+          });
+        }),
+        10_000,
+      );
+      assert.deepEqual(
+        got.map((e) => (e.kind === 'output' ? [e.planId, e.stream, e.offset] : [])),
+        [
+          ['plän/%2F', 'stderr', 0],
+          ['plän/%2F', 'stderr', 256],
+          ['plän/%2F', 'stderr', 256],
+        ],
+      );
+      got.forEach((e, i) => {
+        assert.ok(e.kind === 'output');
+        assert.ok(Buffer.from(e.data).equals(chunks[i]!));
+      });
+    });
+
     it('refuses to publish a message that does not match its schema', async () => {
       const bus = await makeBus();
       buses.push(bus);
@@ -168,3 +213,66 @@ for (const [name, makeBus] of transports) {
     });
   });
 }
+
+describe('output event frames', () => {
+  const event: StepEvent = {
+    v: 1,
+    buildId: 7,
+    planId: 'p',
+    handle: 'h',
+    at: 1,
+    kind: 'output',
+    stream: 'stdout',
+    offset: 3,
+    data: Buffer.from('hello'),
+  };
+  const raw = (data: Uint8Array) => ({ data, headers: {} });
+  const frame = (head: string, body = Buffer.alloc(0), length?: number) => {
+    const headBytes = Buffer.from(head);
+    const out = Buffer.alloc(5 + headBytes.length + body.length);
+    out.writeUInt32BE(length ?? headBytes.length, 1);
+    headBytes.copy(out, 5);
+    body.copy(out, 5 + headBytes.length);
+    return out;
+  };
+
+  it('are no JSON, and carry the bytes without base64', () => {
+    const encoded = encodeStepEvent(event);
+    assert.equal(encoded.data[0], 0);
+    assert.ok(Buffer.from(encoded.data).subarray(-5).equals(Buffer.from('hello')));
+    const decoded = decodeStepEvent(encoded);
+    assert.deepEqual({ ...decoded, data: null }, { ...event, data: null });
+  });
+
+  it('still read output events stored as JSON with base64 bytes', () => {
+    const json = JSON.stringify({ ...event, data: Buffer.from('old bytes').toString('base64') });
+    const decoded = decodeStepEvent(raw(Buffer.from(json)));
+    assert.ok(decoded.kind === 'output');
+    assert.equal(Buffer.from(decoded.data).toString(), 'old bytes');
+  });
+
+  it('refuse truncated, overrunning and malformed frames with a clear error', () => {
+    const { data: _data, ...head } = event;
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['truncated', Buffer.from([0, 0, 0]), /truncated/],
+      ['head overruns', frame('{}', Buffer.alloc(0), 1000), /overruns/],
+      ['head not JSON', frame('{nope'), /not JSON/],
+      ['head an array', frame('[1,2]'), /not an object/],
+      ['head of another kind', frame(JSON.stringify({ ...head, kind: 'started' })), /output/],
+      ['head missing fields', frame(JSON.stringify({ kind: 'output' })), /./],
+      ['head with a negative offset', frame(JSON.stringify({ ...head, offset: -1 })), /./],
+    ];
+    for (const [what, data, message] of cases) {
+      assert.throws(
+        () => decodeStepEvent(raw(data)),
+        (err: unknown) => err instanceof InvalidMessageError && message.test(err.message),
+        what,
+      );
+    }
+  });
+
+  it('refuse to send output whose bytes are not bytes', () => {
+    const bad = { ...event, data: 'aGVsbG8=' } as unknown as StepEvent;
+    assert.throws(() => encodeStepEvent(bad), InvalidMessageError);
+  });
+});

@@ -1,4 +1,10 @@
-export { Bus, InvalidMessageError, messageContext } from './bus.ts';
+export {
+  Bus,
+  InvalidMessageError,
+  decodeStepEvent,
+  encodeStepEvent,
+  messageContext,
+} from './bus.ts';
 export type { BusOptions, RpcService } from './bus.ts';
 export { MemoryTransport } from './memory-transport.ts';
 export { NatsTransport } from './nats-transport.ts';

@@ -93,7 +93,8 @@ export const stepEvent = z.discriminatedUnion('kind', [
     kind: z.literal('output'),
     stream: z.enum(['stdout', 'stderr']),
     offset: z.number().int().nonnegative(),
-    data: z.string(), // base64
+    /** The bytes themselves: on the wire they follow a small JSON head, never base64 in JSON. */
+    data: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'bytes expected'),
   }),
   /** The process exited; for resource scripts `stdout` holds what it printed. */
   z.object({

@@ -118,7 +118,7 @@ export class OutputPublisher {
           at: Date.now(),
           stream,
           offset,
-          data: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('base64'),
+          data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
         });
       } catch (err) {
         this.#failure ??= err;

@@ -108,7 +108,7 @@ function assemble(events: StepEvent[], stream: 'stdout' | 'stderr'): Buffer {
   const byOffset = new Map<number, Buffer>();
   for (const event of events) {
     if (event.kind === 'output' && event.stream === stream) {
-      byOffset.set(event.offset, Buffer.from(event.data, 'base64'));
+      byOffset.set(event.offset, Buffer.from(event.data));
     }
   }
   const parts: Buffer[] = [];

@@ -147,7 +147,7 @@ export class StepEventFollower {
         return { events, exit: null, patch: { started: true } };
       }
       case 'output': {
-        const bytes = Buffer.from(event.data, 'base64');
+        const bytes = Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength);
         const stored = await storeOutputChunk(
           client,
           this.#opts.buildId,

@@ -87,7 +87,7 @@ export class FakeExecutor {
       kind: 'output',
       stream,
       offset: at,
-      data: bytes.toString('base64'),
+      data: bytes,
     });
   }
 
