@@ -1,11 +1,12 @@
-// The pod runtime through the real pod-executor against kubesim: pods created per second, exec
-// round trips per second, and log throughput of a task writing to stdout (every byte checked in
-// order), next to a plain pipe of the same bytes. Prints one line per figure.
+// The pod runtime through the real pod-executor against kubesim (a process of its own, as an API
+// server is): pods created per second, exec round trips per second, and log throughput of a task
+// writing to stdout (every byte checked in order), next to a plain pipe of the same bytes and
+// kubesim's own figures. Prints one line per figure.
 // Usage: node bench/runtime/run.ts [--pods 30] [--execs 200] [--log-mib 64] [--full]
 //   --full writes 1 GiB of log (several minutes on two cores).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,13 +14,12 @@ import { parseArgs } from 'node:util';
 import {
   Bus,
   MemoryTransport,
-  stepEvent,
+  decodeStepEvent,
   subjects,
   type RawMessage,
   type StepEvent,
 } from '../../libs/bus/src/index.ts';
 import { silentLogger } from '../../libs/telemetry/src/index.ts';
-import { startKubesim } from '../../tools/kubesim/src/index.ts';
 import { startPodExecutor } from '../../services/pod-executor/src/index.ts';
 import { runExec } from '../../services/pod-executor/src/exec/run-exec.ts';
 import { KubeClient } from '../../services/pod-executor/src/kube/kube-client.ts';
@@ -47,7 +47,7 @@ class BenchTransport extends MemoryTransport {
 
   override async append(subject: string, msg: RawMessage): Promise<void> {
     if (subject === subjects.stepEvents(Number(subject.split('.').pop()))) {
-      const event = stepEvent.parse(JSON.parse(Buffer.from(msg.data).toString('utf8')));
+      const event = decodeStepEvent(msg);
       this.onEvent(event);
       if (event.kind === 'output') return;
     }
@@ -107,6 +107,43 @@ async function rawExecThroughput(client: KubeClient, pod: string): Promise<numbe
 }
 
 /**
+ * kubesim in a process of its own, as a cluster's API server is: the executor's work and the
+ * cluster's do not share one event loop (or one core), as they never do in a deployment.
+ */
+async function startKubesimProcess(
+  dir: string,
+): Promise<{ kubeconfigPath: string; process: ChildProcess; close(): Promise<void> }> {
+  const main = join(import.meta.dirname, '../../tools/kubesim/src/main.ts');
+  const child = spawn(process.execPath, [main, '--data-dir', dir, '--namespace', namespace], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kubeconfigPath = await waitFor<string>('kubesim to start', (done) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const newline = out.indexOf('\n');
+      if (newline >= 0) done(out.slice(0, newline).trim());
+    });
+  });
+  return {
+    kubeconfigPath,
+    process: child,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Resident memory of a process, from /proc. */
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return kib ? Number(kib[1]) * 1024 : 0;
+}
+
+/**
  * Creates `count` pods at once and waits (polling, bounded) until every one is Running, then
  * execs `true` in each as soon as it runs; the rates of both.
  */
@@ -154,7 +191,7 @@ async function kubesimPodRate(
 
 const dataDir = mkdtempSync(join(tmpdir(), 'jb-bench-runtime-'));
 const namespace = 'bench';
-const sim = await startKubesim({ dataDir, namespace });
+const sim = await startKubesimProcess(dataDir);
 const transport = new BenchTransport();
 const bus = new Bus(transport);
 const settings = {
@@ -249,10 +286,14 @@ try {
   const hash = createHash('sha256');
   let received = 0;
   let outOfOrder = 0;
-  let peakRss = process.memoryUsage().rss;
+  const rss = () => process.memoryUsage().rss;
+  let peakRss = rss();
   const rssAtStart = peakRss;
+  let simPeakRss = residentBytes(sim.process.pid!);
+  const simRssAtStart = simPeakRss;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, rss());
+    simPeakRss = Math.max(simPeakRss, residentBytes(sim.process.pid!));
   }, 100);
   const logStarted = performance.now();
   let firstByteAt = 0;
@@ -262,7 +303,7 @@ try {
       if (event.kind === 'output' && event.stream === 'stdout') {
         firstByteAt ||= performance.now();
         if (event.offset !== received) outOfOrder += 1;
-        const data = Buffer.from(event.data, 'base64');
+        const data = event.data;
         hash.update(data);
         received += data.length;
       }
@@ -289,8 +330,12 @@ try {
     `${intact && same ? 'yes' : 'NO'} (${received} bytes, ${outOfOrder} out of order)`,
   );
   line(
-    'process RSS during the log (executor + kubesim)',
+    'executor RSS during the log (bench process)',
     `${(rssAtStart / 2 ** 20).toFixed(0)} MiB -> peak ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
+  line(
+    'kubesim RSS during the log',
+    `${(simRssAtStart / 2 ** 20).toFixed(0)} MiB -> peak ${(simPeakRss / 2 ** 20).toFixed(0)} MiB`,
   );
   if (!intact || !same) process.exitCode = 1;
 } finally {
