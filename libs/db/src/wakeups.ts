@@ -47,6 +47,11 @@ export class Wakeups {
     };
   }
 
+  /** Resolves once every channel subscribed so far is listened to (or its LISTEN failed). */
+  async listening(): Promise<void> {
+    await this.#listening;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);

@@ -7,7 +7,8 @@ import { EngineHarness } from '../testing/engine-harness.ts';
 import { Cancellation } from '../plan/cancellation.ts';
 import { StepStoppedError } from '../plan/outcome.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
-import { acquireFetch, releaseFetches } from './resource-cache-fetch.ts';
+import { channels } from '@jetbridge/db';
+import { acquireFetch, releaseFetches, renewFetches } from './resource-cache-fetch.ts';
 
 const plan = { id: 'p', task: { name: 't', config: { platform: 'linux', run: { path: 'true' } } } };
 
@@ -147,5 +148,118 @@ describe('resource cache fetch lock', () => {
       key,
     ]);
     assert.equal(rows.rowCount, 1);
+  });
+
+  const waitsFor = (id: number) =>
+    h.waitFor(
+      async () => ((await h.logText(id, 'get')).includes('waiting for another get') ? 1 : null),
+      'the waiter to say it waits',
+    );
+
+  it('does not finish a step stopped while it waited, even when the cache appears', async () => {
+    for (const reason of ['aborted', 'released'] as const) {
+      const key = freshKey();
+      const holder = await runningGet();
+      const waiter = await runningGet();
+      await acquireFetch(holder.run, holder.scope, key, 'get', noCache);
+      let stored = false;
+      const waiting = acquireFetch(waiter.run, waiter.scope, key, 'get', async () =>
+        stored ? 'the cache' : null,
+      );
+      await waitsFor(waiter.id);
+      stored = true;
+      (waiter.scope.cancel as Cancellation).cancel(reason);
+      await assert.rejects(waiting, StepStoppedError, reason);
+    }
+  });
+
+  it('takes the cache instead of the row when the holder stored it just before letting go', async () => {
+    const key = freshKey();
+    const late = await runningGet();
+    // The holder is done: its row is gone and its cache is stored, but the late get looked too early.
+    assert.deepEqual(await acquireFetch(late.run, late.scope, key, 'get', async () => 'stored'), {
+      cache: 'stored',
+    });
+    const rows = await h.pool.query('SELECT 1 FROM resource_cache_fetches WHERE store_key = $1', [
+      key,
+    ]);
+    assert.equal(rows.rowCount, 0, 'the late get holds nothing');
+  });
+
+  it('looks again at once when notices may have been missed (a reconnect)', async () => {
+    const key = freshKey();
+    const holder = await runningGet();
+    const waiter = await runningGet();
+    await acquireFetch(holder.run, holder.scope, key, 'get', noCache);
+    let stored = false;
+    // No periodic look within the test: only the notice can wake the waiter.
+    const waiting = acquireFetch(
+      waiter.run,
+      waiter.scope,
+      key,
+      'get',
+      async () => (stored ? 'the cache' : null),
+      { lookEveryMs: 600_000 },
+    );
+    await waitsFor(waiter.id);
+    stored = true;
+    await h.wakeups.notify(channels.resourceCacheFetches, '');
+    let outcome: unknown = null;
+    void waiting.then((result) => (outcome = result));
+    await h.waitFor(async () => outcome, 'the waiter to wake on the empty notice');
+    assert.deepEqual(outcome, { cache: 'the cache' });
+  });
+
+  it('takes over a row its holder stopped renewing, and renewing keeps it', async () => {
+    const key = freshKey();
+    const holder = await runningGet();
+    await acquireFetch(holder.run, holder.scope, key, 'get', noCache);
+    const other = await runningGet();
+    const age = (minutes: number) =>
+      h.pool.query(
+        `UPDATE resource_cache_fetches SET renewed_at = now() - make_interval(mins => $2)
+         WHERE store_key = $1`,
+        [key, minutes],
+      );
+    await age(5);
+    const stop = new Cancellation();
+    const stillHeld = acquireFetch(
+      other.run,
+      { cancel: stop } as unknown as Scope,
+      key,
+      'get',
+      noCache,
+    );
+    await waitsFor(other.id);
+    stop.cancel('aborted');
+    await assert.rejects(stillHeld, StepStoppedError, 'five minutes without renewal is not stale');
+
+    await age(11);
+    const next = await runningGet();
+    assert.deepEqual(await acquireFetch(next.run, next.scope, key, 'get', noCache), {
+      acquired: true,
+    });
+  });
+
+  it('renews the rows of a running step', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const key = freshKey();
+    const holder = await runningGet();
+    await acquireFetch(holder.run, holder.scope, key, 'get', noCache);
+    await h.pool.query(
+      `UPDATE resource_cache_fetches SET renewed_at = now() - interval '9 minutes' WHERE store_key = $1`,
+      [key],
+    );
+    const stop = renewFetches(holder.run, 'get');
+    t.mock.timers.tick(60_000);
+    await h.waitFor(async () => {
+      const row = await h.pool.query<{ fresh: boolean }>(
+        `SELECT renewed_at > now() - interval '1 minute' AS fresh FROM resource_cache_fetches
+         WHERE store_key = $1`,
+        [key],
+      );
+      return row.rows[0]?.fresh ? true : null;
+    }, 'the row to be renewed');
+    stop();
   });
 });

@@ -13,7 +13,7 @@ import { goRequestJson } from './go-json.ts';
 import { resourceStepImage } from './image-fetch.ts';
 import type { StepImage } from './images.ts';
 import { storeResourceCache } from './resource-cache.ts';
-import { acquireFetch, releaseFetches } from './resource-cache-fetch.ts';
+import { acquireFetch, releaseFetches, renewFetches } from './resource-cache-fetch.ts';
 import { parseVersionResult } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
@@ -60,6 +60,7 @@ export async function runGetStep(
   const get = plan.get!;
   const origin = { id: plan.id };
   const name = get.name ?? get.resource ?? '';
+  const stopRenewing = renewFetches(run, plan.id);
   try {
     return await runContainerStep(run, scope, {
       planId: plan.id,
@@ -167,6 +168,7 @@ export async function runGetStep(
       },
     });
   } finally {
+    stopRenewing();
     await releaseFetches(run, scope, plan.id);
   }
 }
