@@ -1,9 +1,10 @@
 // API requests share their connections: counted by a TCP pass-through in front of kubesim, since
 // the TLS handshake of a connection per request is what the pooled config exists to save.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -92,6 +93,25 @@ describe('API connections', () => {
     });
     assert.ok((await listTwenty(config)) >= 1, 'the other cluster gets connections of its own');
     assert.equal(await listTwenty(config), 0);
+    await config.close();
+  });
+
+  it('reads a CA file rewritten in place at the next request', async () => {
+    const caFile = join(dataDir, 'rotating-ca.pem');
+    // A CA that did not sign kubesim's certificate: requests fail until the file is fixed.
+    await writeFile(caFile, rootCertificates[0]!);
+    const config = new PooledKubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: 'file', server: relayUrl, caFile }],
+      users: [{ name: 'file', token: sim.token }],
+      contexts: [{ name: 'file', cluster: 'file', user: 'file' }],
+      currentContext: 'file',
+    });
+    const api = config.makeApiClient(CoreV1Api);
+    await assert.rejects(api.listNamespacedPod({ namespace }));
+    await writeFile(caFile, sim.caCertificate);
+    const listed = await api.listNamespacedPod({ namespace });
+    assert.ok(Array.isArray(listed.items));
     await config.close();
   });
 });
