@@ -1,10 +1,11 @@
 // `npm test`: every unit test (beside the code) and integration test (test/) through node's test
-// runner, which ends with its pass/fail summary. Arguments naming a file or folder of the
-// repository run only the tests there (`npm test -- test/artifacts services/web`); the others go
-// to `node --test` (`npm test -- --test-name-pattern=kubesim`).
+// runner, which ends with its pass/fail summary. Words naming a file or folder of the repository
+// run only the tests there (`npm test -- test/artifacts services/web`); options, with their values,
+// go to `node --test` (`npm test -- --test-name-pattern kubesim`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { splitTestArgs } from './test-args.ts';
 
 const root = join(import.meta.dirname, '..');
 const skip = new Set(['node_modules', 'dist', '.git', '.jetbridge']);
@@ -19,19 +20,17 @@ function findTests(dir: string, out: string[]): string[] {
   return out;
 }
 
-const areas = ['libs', 'services', 'tools', 'cli', 'test'].filter((d) => existsSync(join(root, d)));
-const everyFile = areas.flatMap((area) => findTests(join(root, area), [])).sort();
-const args = process.argv.slice(2);
-const isPath = (arg: string) => !arg.startsWith('-') && existsSync(arg);
-// A word after `--option` (no `=`) is that option's value; any other word must be a path.
-const strays = args.filter(
-  (arg, i) => !arg.startsWith('-') && !isPath(arg) && !(i > 0 && /^--[^=]+$/.test(args[i - 1]!)),
+const areas = ['libs', 'services', 'tools', 'cli', 'scripts', 'test'].filter((d) =>
+  existsSync(join(root, d)),
 );
-if (strays.length > 0) {
-  console.error(`no such test file or folder: ${strays.join(', ')}`);
+const everyFile = areas.flatMap((area) => findTests(join(root, area), [])).sort();
+const { nodeArgs, paths } = splitTestArgs(process.argv.slice(2));
+const missing = paths.filter((path) => !existsSync(path));
+if (missing.length > 0) {
+  console.error(`no such test file or folder: ${missing.join(', ')}`);
   process.exit(1);
 }
-const scopes = args.filter(isPath).map((arg) => relative(root, resolve(arg)));
+const scopes = paths.map((path) => relative(root, resolve(path)));
 const files =
   scopes.length === 0
     ? everyFile
@@ -46,13 +45,7 @@ const concurrency = process.env.JETBRIDGE_TEST_CONCURRENCY ?? '2';
 
 const result = spawnSync(
   process.execPath,
-  [
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-timeout=900000',
-    ...args.filter((arg) => !isPath(arg)),
-    ...files,
-  ],
+  ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=900000', ...nodeArgs, ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
