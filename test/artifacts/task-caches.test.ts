@@ -1,5 +1,6 @@
-// Task caches on the cache claim (a subPath per team, job, step and path), `fly clear-task-cache`,
-// and caches without a claim (an emptyDir: nothing carries over between builds).
+// Task caches on the cache claim (a subPath per team, job, step and path; the quickstart names one
+// by default), `fly clear-task-cache`, and caches without a claim (an emptyDir: nothing carries
+// over between builds).
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,12 @@ jobs:
         args: [-c, "n=$(cat cache/n 2>/dev/null || echo 0); n=$(expr $n + 1); echo $n > cache/n; echo runs=$n"]
 `;
 
-function describeCaches(mode: string, args: string[], expectedRuns: string[]) {
+function describeCaches(
+  mode: string,
+  args: string[],
+  expectedRuns: string[],
+  claim: string | null,
+) {
   describe(`task caches (${mode})`, { timeout: 600_000 }, () => {
     let jb: Awaited<ReturnType<typeof startQuickstart>>;
     let home: string;
@@ -55,8 +61,8 @@ function describeCaches(mode: string, args: string[], expectedRuns: string[]) {
       assert.match(clear.stdout, /2 caches removed/);
       runs.push(await runCount());
       assert.deepEqual(runs, expectedRuns);
-      if (args.length > 0) {
-        const dirs = await readdir(join(jb.dataDir, 'kubesim', 'claims', 'cache', 'caches'));
+      if (claim !== null) {
+        const dirs = await readdir(join(jb.dataDir, 'kubesim', 'claims', claim, 'caches'));
         assert.equal(dirs.length, 4, `two caches before and two after clearing: ${dirs}`);
       }
     });
@@ -79,5 +85,6 @@ function describeCaches(mode: string, args: string[], expectedRuns: string[]) {
   });
 }
 
-describeCaches('cache claim', ['--kubernetes-cache-pvc', 'cache'], ['1', '2', '1']);
-describeCaches('no cache claim', [], ['1', '1', '1']);
+// The quickstart gives task caches a claim of its own unless told otherwise.
+describeCaches("the quickstart's cache claim", [], ['1', '2', '1'], 'task-caches');
+describeCaches('no cache claim', ['--kubernetes-cache-pvc='], ['1', '1', '1'], null);

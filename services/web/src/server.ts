@@ -61,11 +61,24 @@ export async function startHttpServer(
   routes: readonly Route[] = apiRoutes,
 ): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true });
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve(
       { fetch: app.fetch, port: ctx.settings.bindPort, hostname: ctx.settings.bindIp },
-      () => resolve(s),
+      () => {
+        s.off('error', refused);
+        resolve(s);
+      },
     );
+    // A port in use or not ours to bind is said in one line, not as an unhandled error event.
+    const refused = (err: NodeJS.ErrnoException) => {
+      const where = `${ctx.settings.bindIp}:${ctx.settings.bindPort}`;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? `${where} is already in use (choose another with --bind-port)`
+          : `${where}: ${err.message}`;
+      reject(new Error(`web cannot listen on ${why}`, { cause: err }));
+    };
+    s.once('error', refused);
   });
 
   server.on('upgrade', (message: IncomingMessage, socket: Duplex, head: Buffer) => {
