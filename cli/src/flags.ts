@@ -80,7 +80,7 @@ export function addCommonFlags(cmd: Command): Command {
 export function addKubernetesClusterFlags(cmd: Command, namespaceRequired = true): Command {
   const ns = option(
     '--kubernetes-namespace <namespace>',
-    'namespace of step pods; enables the Kubernetes backend',
+    'namespace of step pods (the worker is named k8s-<namespace>)',
   );
   return cmd
     .addOption(namespaceRequired ? ns.makeOptionMandatory() : ns.default('default'))

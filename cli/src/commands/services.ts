@@ -32,7 +32,13 @@ import {
 export function webCommand(): Command {
   const cmd = new Command('web').description('API, scheduler and build engine');
   addCommonFlags(addNatsFlags(addPostgresFlags(addWebFlags(cmd)), true));
-  cmd.addOption(option('--kubernetes-namespace <namespace>', 'namespace of step pods', 'default'));
+  cmd.addOption(
+    option(
+      '--kubernetes-namespace <namespace>',
+      "namespace of step pods, as the executor's (names the worker of builds and containers)",
+      'default',
+    ),
+  );
   return cmd.action(async (flags: Flags) => {
     startTracing('jetbridge-web');
     const logger = newLogger('web', flags);
