@@ -3,7 +3,7 @@
 import { channels, runOnWakeup } from '@jetbridge/db';
 import type { WebContext } from '../context.ts';
 import { BuildRunner } from './build-runner.ts';
-import { claimBuilds, releaseBuilds, renewLeases } from './claims/build-leases.ts';
+import { claimBuilds, finishedBuilds, releaseBuilds, renewLeases } from './claims/build-leases.ts';
 
 const maxClaimPerTick = 20;
 
@@ -18,11 +18,14 @@ export function startBuildEngine(ctx: WebContext): { stop(): Promise<void> } {
     const held = [...runners.keys()];
     const renewed = await renewLeases(ctx.pool, ctx.replicaId, leaseMs, held);
     const still = new Set(renewed.map((r) => r.id));
-    for (const id of held) {
-      if (!still.has(id)) {
-        logger.warn({ build_id: id }, 'build-lease-lost');
-        void runners.get(id)?.release();
-      }
+    const missing = held.filter((id) => !still.has(id));
+    // A build that finished since the last tick is no longer renewed, but it was not lost: its
+    // runner is only finishing.
+    const finished = await finishedBuilds(ctx.pool, missing);
+    for (const id of missing) {
+      if (finished.has(id)) continue;
+      logger.warn({ build_id: id }, 'build-lease-lost');
+      void runners.get(id)?.release();
     }
     // Abort flags are read fresh on every tick (and every wakeup), never cached.
     for (const r of renewed) if (r.aborted) runners.get(r.id)?.abort();

@@ -49,6 +49,16 @@ export async function renewLeases(
   return renewed.rows;
 }
 
+/** Which of `ids` have finished; a build that was deleted is not among them. */
+export async function finishedBuilds(pool: Pool, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const finished = await pool.query<{ id: number }>(
+    `SELECT id FROM builds WHERE id = ANY($1::int[]) AND status NOT IN ('pending', 'started')`,
+    [ids],
+  );
+  return new Set(finished.rows.map((r) => r.id));
+}
+
 /** Gives up builds on shutdown so another replica continues them at once. */
 export async function releaseBuilds(pool: Pool, owner: string, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
