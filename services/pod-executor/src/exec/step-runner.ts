@@ -6,7 +6,7 @@ import { archiveOutputsToClaim } from '../artifacts/claim-outputs.ts';
 import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { workerName } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
-import { PodStartupError } from '../kube/errors.ts';
+import { PodGoneError, PodStartupError } from '../kube/errors.ts';
 import type { ExecChannel } from '../kube/exec-channel.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { withRetry, statusCodeOf } from '../kube/retry.ts';
@@ -72,7 +72,9 @@ export async function runStep(
       await publish(deps, job, { kind: 'errored', message: err.message });
       return;
     }
-    logger.error({ err }, 'step-failed');
+    // A pod deleted or lost with the cluster is an outcome of the step, not a fault of the executor.
+    if (err instanceof PodGoneError) logger.warn({ reason: err.message }, 'step-pod-gone');
+    else logger.error({ err }, 'step-failed');
     await publisher.flush().catch(() => {});
     await publish(deps, job, {
       kind: 'errored',

@@ -21,6 +21,11 @@ export class ExecFailedError extends Error {
   }
 }
 
+/** The step's pod is gone while its command had started: the step cannot go on, nor run again. */
+export class PodGoneError extends Error {
+  override name = 'PodGoneError';
+}
+
 /** The pod never became able to run the step. */
 export class PodStartupError extends Error {
   override name = 'PodStartupError';

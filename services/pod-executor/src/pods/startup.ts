@@ -5,7 +5,7 @@ import type { StepJob } from '@jetbridge/bus';
 import { handleSelector } from '@jetbridge/k8s';
 import type { Logger } from '@jetbridge/telemetry';
 import { formatDiagnostics } from '../diagnostics/diagnostics.ts';
-import { PodStartupError } from '../kube/errors.ts';
+import { PodGoneError, PodStartupError } from '../kube/errors.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { statusCodeOf, withRetry } from '../kube/retry.ts';
 import type { ExecutorMetrics } from '../metrics.ts';
@@ -86,7 +86,7 @@ export async function startPod(opts: StartupOptions): Promise<StartedPod> {
   let found = await findPodByHandle(client, job.handle);
   let adopted = found.pod !== undefined;
   if (!found.pod && job.resumeOnly) {
-    throw new Error(
+    throw new PodGoneError(
       `pod ${job.podName} disappeared before the step finished; its command had started, so it is not run again`,
     );
   }
