@@ -14,6 +14,7 @@ import { resourceStepImage } from './image-fetch.ts';
 import type { StepImage } from './images.ts';
 import { storeResourceCache } from './resource-cache.ts';
 import { acquireFetch, releaseFetches, renewFetches } from './resource-cache-fetch.ts';
+import { resolveResourceStepVars } from './run-vars.ts';
 import { parseVersionResult } from './resource-output.ts';
 import { saveBuildResourceVersion } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
@@ -57,9 +58,12 @@ export async function runGetStep(
   scope: Scope,
   plan: Plan,
 ): Promise<ContainerStepResult> {
-  const get = plan.get!;
+  const planned = plan.get!;
   const origin = { id: plan.id };
-  const name = get.name ?? get.resource ?? '';
+  const name = planned.name ?? planned.resource ?? '';
+  // Resolved once, when the step first needs it; a replica taking over resolves it again.
+  let resolving: Promise<typeof planned> | null = null;
+  const resolvedGet = () => (resolving ??= resolveResourceStepVars(run, planned));
   const stopRenewing = renewFetches(run, plan.id);
   try {
     return await runContainerStep(run, scope, {
@@ -68,12 +72,14 @@ export async function runGetStep(
         await begin([
           { type: 'initialize-get', version: '2.0', data: { origin, time: eventTime() } },
         ]);
+        const get = await resolvedGet();
         const inputs = await getInputs(run, scope, get);
-        const settled = await cachedGet(run, plan, inputs);
+        const resolvedPlan = { ...plan, get };
+        const settled = await cachedGet(run, resolvedPlan, inputs);
         if (settled) return { settled };
         if (inputs.cacheKey) {
           const fetch = await acquireFetch(run, scope, inputs.cacheKey, plan.id, () =>
-            cachedGet(run, plan, inputs),
+            cachedGet(run, resolvedPlan, inputs),
           );
           if ('cache' in fetch) return { settled: fetch.cache };
         }
@@ -103,6 +109,7 @@ export async function runGetStep(
         return { job, startEvent: start, extra };
       },
       finish: async (exit, stored) => {
+        const get = await resolvedGet();
         if (exit.exitStatus !== 0) {
           const data = { origin, time: eventTime(), exit_status: exit.exitStatus, version: {} };
           return {
@@ -178,7 +185,7 @@ export async function runPutStep(
   scope: Scope,
   plan: Plan,
 ): Promise<ContainerStepResult> {
-  const put: PutPlan = plan.put!;
+  const planned: PutPlan = plan.put!;
   const origin = { id: plan.id };
   return runContainerStep(run, scope, {
     planId: plan.id,
@@ -186,6 +193,7 @@ export async function runPutStep(
       await begin([
         { type: 'initialize-put', version: '2.0', data: { origin, time: eventTime() } },
       ]);
+      const put = await resolveResourceStepVars(run, planned);
       const image = await resourceStepImage(run, scope, put.image, put.type);
       const env = resourceEnv(run.build, run.ctx.settings, scope);
       if (put.expose_build_created_by && run.build.createdBy)
@@ -234,12 +242,12 @@ export async function runPutStep(
         events: [{ type: 'finish-put', version: '5.1', data }],
         patch: { version: result.version, metadata: result.metadata },
         persist: async (client) => {
-          if (!put.resource) return;
+          if (!planned.resource) return;
           await saveBuildResourceVersion(client, {
             buildId: run.build.id,
             pipelineId: run.build.pipelineId,
-            resource: put.resource,
-            name: put.name,
+            resource: planned.resource,
+            name: planned.name,
             version: result.version,
             metadata: result.metadata,
             isInput: false,

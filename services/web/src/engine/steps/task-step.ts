@@ -11,10 +11,8 @@ import {
   type Plan,
   type TaskConfig,
   type TaskPlan,
-  type PipelineConfig,
   type ResourceTypeConfig,
 } from '@jetbridge/pipeline';
-import { resolvePipelineVars, UndefinedVarsError } from '../../checker/check-source.ts';
 import { archivedOutputKey } from '@jetbridge/bus';
 import { eventTime, type BuildEvent } from '../../builds/index.ts';
 import type { BuildRun, Scope } from '../plan/run-context.ts';
@@ -24,6 +22,7 @@ import { runContainerStep, type ContainerStepResult } from './container-step.ts'
 import { fetchImage } from './image-fetch.ts';
 import type { StepImage } from './images.ts';
 import { readArtifactFile } from './read-artifact-file.ts';
+import { resolveRemainingVars } from './run-vars.ts';
 import { baseStepJob } from './step-job.ts';
 import { taskEnv } from './step-env.ts';
 import { taskCaches } from './task-caches.ts';
@@ -41,31 +40,7 @@ async function loadConfig(run: BuildRun, scope: Scope, task: TaskPlan): Promise<
     throw err;
   }
   if (task.vars) config = resolveVars(config, lookupIn(task.vars));
-  return resolveRemainingVars(run, config, 'task config');
-}
-
-/**
- * `value` with the vars still in it resolved from the pipeline's var sources and instance vars.
- * A var nothing defines fails the step, as Concourse fails it, instead of reaching the command as
- * the literal `((name))`.
- */
-async function resolveRemainingVars<T>(run: BuildRun, value: T, what: string): Promise<T> {
-  if (!JSON.stringify(value ?? null).includes('((')) return value;
-  let pipeline: PipelineConfig = { jobs: [] } as unknown as PipelineConfig;
-  if (run.build.pipelineId !== null) {
-    const found = await run.ctx.pool.query<{ config: PipelineConfig }>(
-      'SELECT config FROM pipelines WHERE id = $1',
-      [run.build.pipelineId],
-    );
-    pipeline = found.rows[0]?.config ?? pipeline;
-  }
-  try {
-    return resolvePipelineVars(pipeline, value, run.build.instanceVars);
-  } catch (err) {
-    if (err instanceof UndefinedVarsError)
-      throw new StepError(`failed to interpolate ${what}: ${err.message}`);
-    throw err;
-  }
+  return resolveRemainingVars(run, config, 'failed to interpolate task config: ');
 }
 
 function imageEvent(type: 'image-check' | 'image-get', ownerId: string, plan: Plan): BuildEvent {
@@ -150,7 +125,11 @@ export async function runTaskStep(
     planId: plan.id,
     prepare: async ({ begin }) => {
       const config = await loadConfig(run, scope, task);
-      const params = await resolveRemainingVars(run, task.params, 'task params');
+      const params = await resolveRemainingVars(
+        run,
+        task.params,
+        'failed to interpolate task params: ',
+      );
       const eventConfig = taskEventConfig(config);
       const init: BuildEvent = {
         type: 'initialize-task',

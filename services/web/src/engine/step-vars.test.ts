@@ -1,5 +1,6 @@
-// Vars left in a task's config or params when it runs: resolved from the pipeline's var sources
-// and instance vars, and a var nothing defines errors the step instead of reaching the command.
+// Vars left in a step's config when it runs (a task's config and params, a get's or put's source
+// and params): resolved from the pipeline's var sources and instance vars, and a var nothing
+// defines errors the step instead of reaching the process.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '@jetbridge/db';
@@ -8,14 +9,18 @@ import { createOneOffBuild } from '../builds/index.ts';
 import { EngineHarness, taskPlan } from './testing/engine-harness.ts';
 import { FakeExecutor } from './testing/fake-executor.ts';
 
-describe('vars in a task at run time', () => {
+describe('vars in steps at run time', () => {
   let h: EngineHarness;
   let executor: FakeExecutor;
   let pipelineId: number;
 
   before(async () => {
     h = await EngineHarness.create();
-    executor = new FakeExecutor(h.bus, () => ({ exitStatus: 0 })).start();
+    executor = new FakeExecutor(h.bus, (job) =>
+      job.type === 'get' || job.type === 'put'
+        ? { stdout: '{"version":{"v":"1"},"metadata":[]}' }
+        : { exitStatus: 0 },
+    ).start();
     const config = {
       var_sources: [{ name: 'vault', type: 'dummy', config: { vars: { token: 's3cr3t' } } }],
       jobs: [],
@@ -74,5 +79,47 @@ describe('vars in a task at run time', () => {
     assert.equal(job.run.env.TOKEN, 's3cr3t');
     assert.equal(job.run.env.BRANCH, 'feature/ü');
     assert.deepEqual(job.run.args, ['-c', 'echo $((1+2)) feature/ü']);
+  });
+
+  const resourceStep = (kind: 'get' | 'put', name: string, source: object, params: object) =>
+    ({
+      id: `${kind}-${name}`,
+      [kind]: {
+        name,
+        resource: name,
+        type: 'mock',
+        source,
+        params,
+        image: { base_type: 'mock' },
+        ...(kind === 'get' ? { version: { v: '1' } } : {}),
+      },
+    }) as unknown as Plan;
+
+  it('resolves the source and params of gets and puts', async () => {
+    for (const kind of ['get', 'put'] as const) {
+      const name = `${kind}-defined`;
+      const id = await run(
+        resourceStep(kind, name, { token: '((vault:token))' }, { branch: '((branch))' }),
+      );
+      await h.waitForFinish(id);
+      const stdin = JSON.parse(executor.jobNamed(name)!.stdin!) as Record<string, unknown>;
+      assert.deepEqual(stdin.source, { token: 's3cr3t' }, kind);
+      assert.deepEqual(stdin.params, { branch: 'feature/ü' }, kind);
+    }
+  });
+
+  it('errors a get or put whose source names an undefined var, and runs no pod', async () => {
+    for (const kind of ['get', 'put'] as const) {
+      const name = `${kind}-undefined`;
+      const id = await run(resourceStep(kind, name, { token: '((missing))' }, {}));
+      assert.equal(await h.waitForFinish(id), 'errored', kind);
+      const errors = (await h.events(id)).filter((e) => e.type === 'error');
+      assert.deepEqual(
+        errors.map((e) => e.data.message),
+        ['undefined vars: missing'],
+        kind,
+      );
+      assert.equal(executor.jobNamed(name), undefined);
+    }
   });
 });
