@@ -122,4 +122,24 @@ describe('vars in steps at run time', () => {
       assert.equal(executor.jobNamed(name), undefined);
     }
   });
+
+  it('resolves the source of a check step, and errors one naming an undefined var', async () => {
+    const check = (name: string, source: object) =>
+      ({
+        id: `check-${name}`,
+        check: { name, type: 'mock', source, image: { base_type: 'mock' } },
+      }) as unknown as Plan;
+    await h.waitForFinish(await run(check('check-defined', { token: '((vault:token))' })));
+    const stdin = JSON.parse(executor.jobNamed('check-defined')!.stdin!) as { source: unknown };
+    assert.deepEqual(stdin.source, { token: 's3cr3t' });
+
+    const id = await run(check('check-undefined', { token: '((missing))' }));
+    assert.equal(await h.waitForFinish(id), 'errored');
+    const errors = (await h.events(id)).filter((e) => e.type === 'error');
+    assert.deepEqual(
+      errors.map((e) => e.data.message),
+      ['undefined vars: missing'],
+    );
+    assert.equal(executor.jobNamed('check-undefined'), undefined);
+  });
 });

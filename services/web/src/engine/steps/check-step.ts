@@ -19,6 +19,7 @@ import { resourceStepImage } from './image-fetch.ts';
 import { parseCheckResult, type ResourceVersion } from './resource-output.ts';
 import { saveCheckResult } from './resource-versions.ts';
 import { baseStepJob } from './step-job.ts';
+import { resolveRemainingVars } from './run-vars.ts';
 import { resourceEnv } from './step-env.ts';
 
 interface CheckedScope {
@@ -116,9 +117,10 @@ export async function runCheckStep(
           data: { origin, time: eventTime(), name: check.name },
         },
       ]);
+      const source = await resolveRemainingVars(run, check.source);
       const image = await resourceStepImage(run, scope, check.image, check.type);
       checked = await checkedScope(run.ctx.pool, run, check);
-      const imageScope = imageCheckKey(check, image);
+      const imageScope = imageCheckKey({ ...check, source }, image);
       const lastImage = imageScope
         ? await lastImageCheck(run.ctx.pool, imageScope, run.build.id)
         : null;
@@ -152,7 +154,7 @@ export async function runCheckStep(
           env: resourceEnv(run.build, run.ctx.settings, scope),
         },
         stdin: goRequestJson([
-          ['source', check.source ?? null],
+          ['source', source ?? null],
           ['version', from],
         ]),
         captureStdout: true,
