@@ -51,6 +51,23 @@ describe('kubectl against kubesim', () => {
     assert.match(lines[1]!, /^worker-pod\s+1\/1\s+Running\s+0\s+\d+s$/);
   });
 
+  it('shows its one node, ready, with the capacity pods are placed against', async () => {
+    const listed = await kubectl(['get', 'nodes']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const lines = listed.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
+    assert.match(lines[1]!, /^kubesim\s+Ready\s+<none>\s+\d+[smh]\s+v1\.32\.0-kubesim$/);
+    const wide = await kubectl(['get', 'no', '-o', 'wide']);
+    assert.match(wide.stdout, /INTERNAL-IP.*CONTAINER-RUNTIME/);
+    assert.match(wide.stdout, /127\.0\.0\.1.*kubesim:\/\/bubblewrap/);
+    const node = await kubectl(['get', 'node', 'kubesim', '-o', 'json']);
+    const { status } = JSON.parse(node.stdout) as { status: { allocatable: { cpu: string } } };
+    assert.ok(Number(status.allocatable.cpu) > 0);
+    const missing = await kubectl(['get', 'node', 'nope']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /nodes "nope" not found/);
+  });
+
   it('prints the logs of a container', async () => {
     const result = await kubectl(['logs', 'echoer']);
     assert.equal(result.code, 0, result.stderr);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExecUpgrader } from './exec/exec-upgrade.ts';
 import { ImageCatalog, type ImageSpec } from './kubelet/images.ts';
@@ -13,6 +13,8 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createApiServer } from './server/api-server.ts';
 import { ObjectStore } from './store/object-store.ts';
+import type { KubeObject } from './store/types.ts';
+import { versionInfo } from './server/discovery.ts';
 import { ensureServingCertificate } from './server/tls.ts';
 
 export interface KubesimOptions {
@@ -77,6 +79,51 @@ function capacityOf(options: KubesimOptions): { cpu: number; memory: number } {
   };
 }
 
+/** The one node every pod runs on, as `kubectl get nodes` shows it. */
+function nodeObject(capacity: { cpu: number; memory: number }): KubeObject {
+  const quantities = { cpu: String(capacity.cpu), memory: String(capacity.memory), pods: '1000' };
+  const now = new Date().toISOString();
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: 'kubesim',
+      labels: {
+        'kubernetes.io/hostname': 'kubesim',
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': process.arch === 'arm64' ? 'arm64' : 'amd64',
+      },
+    },
+    spec: {},
+    status: {
+      capacity: quantities,
+      allocatable: quantities,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubesim runs pods as sandboxed host processes',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: 'kubesim' },
+      ],
+      nodeInfo: {
+        kubeletVersion: versionInfo.gitVersion,
+        operatingSystem: 'linux',
+        architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
+        containerRuntimeVersion: 'kubesim://bubblewrap',
+        osImage: 'kubesim',
+        kernelVersion: release(),
+      },
+    },
+  };
+}
+
 export async function startKubesim(options: KubesimOptions): Promise<Kubesim> {
   const dataDir = resolve(options.dataDir);
   const namespace = options.namespace ?? 'default';
@@ -86,6 +133,7 @@ export async function startKubesim(options: KubesimOptions): Promise<Kubesim> {
 
   const store = new ObjectStore();
   seedObjects(store, [...new Set(['default', namespace])], namespace, claims);
+  store.create('nodes', nodeObject(capacityOf(options)));
   const kubelet = new Kubelet(store, {
     dataDir,
     catalog: new ImageCatalog(options.images),

@@ -9,6 +9,7 @@ import { coreOpenApi, openApiIndex } from './openapi.ts';
 import { readJsonBody, sendJson } from './http-io.ts';
 import { podTable } from './pod-table.ts';
 import { eventTable } from './event-table.ts';
+import { nodeTable } from './node-table.ts';
 import {
   checkDeletePreconditions,
   createPod,
@@ -70,6 +71,10 @@ function listOrWatch(
   }
   if (resource === 'events' && wantsTable(req)) {
     sendJson(res, 200, eventTable(items, ctx.store.resourceVersion));
+    return;
+  }
+  if (resource === 'nodes' && wantsTable(req)) {
+    sendJson(res, 200, nodeTable(items, ctx.store.resourceVersion));
     return;
   }
   const kind = `${resources[resource]!.kind}List`;
@@ -205,8 +210,12 @@ export async function routeApiRequest(
   const cluster = clusterPath.exec(path);
   if (cluster && method === 'GET') {
     const [, resource, name] = cluster as unknown as [string, string, string?];
-    if (resource === 'namespaces' && name !== undefined)
-      return sendJson(res, 200, ctx.store.get('namespaces', undefined, name));
+    if ((resource === 'namespaces' || resource === 'nodes') && name !== undefined) {
+      const found = ctx.store.get(resource, undefined, name);
+      if (resource === 'nodes' && wantsTable(req))
+        return sendJson(res, 200, nodeTable([found], ctx.store.resourceVersion));
+      return sendJson(res, 200, found);
+    }
     if (resources[resource] && name === undefined)
       return listOrWatch(req, res, ctx, resource, undefined, params);
   }

@@ -43,6 +43,7 @@ export const coreResources = {
       shortNames: ['ns'],
       singularName: 'namespace',
     }),
+    resource('nodes', 'Node', false, verbs.read, { shortNames: ['no'], singularName: 'node' }),
     resource('persistentvolumeclaims', 'PersistentVolumeClaim', true, ['get', 'list'], {
       shortNames: ['pvc'],
       singularName: 'persistentvolumeclaim',

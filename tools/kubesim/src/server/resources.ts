@@ -43,4 +43,5 @@ export const resources: Record<string, ResourceInfo> = {
     fields: metadataFields,
   },
   namespaces: { kind: 'Namespace', namespaced: false, fields: ['metadata.name', 'status.phase'] },
+  nodes: { kind: 'Node', namespaced: false, fields: ['metadata.name', 'spec.unschedulable'] },
 };
