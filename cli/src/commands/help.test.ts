@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quickstartCommand } from './quickstart.ts';
 import { artifactsCommand } from './services.ts';
+import { kubesimCommand } from './kubesim.ts';
 
 /** The help line of one flag, with commander's wrapping undone. */
 function helpOf(help: string, flag: string): string {
@@ -33,4 +34,12 @@ test('the standalone artifact service keeps its fixed defaults', () => {
   assert.match(helpOf(help, '--artifacts-bind-port'), /default: "7788"/);
   assert.match(helpOf(help, '--artifact-store-dir'), /default: "\/artifacts"/);
   assert.match(helpOf(help, '--postgres-host'), /default: "127\.0\.0\.1"/);
+});
+
+test('kubesim reads KUBESIM_* variables, never a CONCOURSE_* one meant for the services', () => {
+  const help = kubesimCommand().helpInformation();
+  for (const flag of ['--data-dir', '--port', '--namespace', '--claim']) {
+    assert.match(helpOf(help, flag), /env: KUBESIM_/, flag);
+  }
+  assert.doesNotMatch(help, /CONCOURSE_/);
 });
