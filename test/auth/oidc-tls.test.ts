@@ -118,4 +118,8 @@ describe('an OpenID provider with a private CA', () => {
     // The log line travels through the process's stdout pipe and may arrive after the response.
     await plain.processes[0]!.waitFor(/login-provider-unavailable/, 10_000);
   });
+
+  it('logs that web started once per replica', () => {
+    assert.equal(plain.logs().match(/"msg":"web-started"/g)?.length, 1, plain.logs());
+  });
 });

@@ -46,7 +46,6 @@ export function webCommand(): Command {
     const db = await openDatabase(postgresSettings(flags), logger);
     const bus = await openBus(flags, logger, 'web');
     const web = await startWebService(flags, { db, bus, logger, registry });
-    logger.info({ port: web.port }, 'web-started');
     await stopOnSignals(logger, [
       { stop: () => db.close() },
       { stop: () => bus.close() },
