@@ -34,3 +34,32 @@ describe('quickstart with --add-local-user', { timeout: 300_000 }, () => {
     assert.notEqual(login.exitCode, 0);
   });
 });
+
+describe('quickstart with a bcrypt-hashed --add-local-user', { timeout: 300_000 }, () => {
+  // bcrypt of "typed secret", cost 4
+  const hashed = '$2b$04$xFO.AlZa3P2yX0.hUGopV.979qAgekfhEZSqRfRafz.qwtisXlBBG';
+  let jb: Awaited<ReturnType<typeof startQuickstart>>;
+  let home: string;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'jb-fly-home-'));
+    jb = await startQuickstart({ args: ['--add-local-user', `ops:${hashed}`] });
+  });
+  after(async () => {
+    await jb?.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('does not print the hash as the password to log in with, and the password logs in', async () => {
+    assert.match(jb.logs(), /-u ops -p <your password>/);
+    assert.doesNotMatch(jb.logs(), /-p \$2/);
+    const login = await fly(
+      ['-t', 'local', 'login', '-c', jb.url, '-u', 'ops', '-p', 'typed secret'],
+      {
+        home,
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(login.exitCode, 0, login.stdout + login.stderr);
+  });
+});

@@ -173,12 +173,15 @@ export function quickstartCommand(): Command {
 
     const url = String(flags.externalUrl ?? `http://localhost:${web.port}`).replace(/\/+$/, '');
     const user = (flags.addLocalUser as string[])[0]?.split(':') ?? ['test', 'test'];
+    // A password given as a bcrypt hash is not what one types to log in.
+    const password = user.slice(1).join(':');
+    const typed = /^\$2[aby]?\$\d\d\$/.test(password) ? '<your password>' : password;
     process.stdout.write(
       [
         '',
         `JetBridge is running at ${url}`,
         `  data:     ${dataDir}`,
-        `  log in:   fly -t local login -c ${url} -u ${user[0]} -p ${user.slice(1).join(':')}`,
+        `  log in:   fly -t local login -c ${url} -u ${user[0]} -p ${typed}`,
         `  kubectl:  export KUBECONFIG=${String(flags.kubernetesKubeconfig)}`,
         '',
         '',
