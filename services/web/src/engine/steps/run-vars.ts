@@ -30,9 +30,10 @@ export async function resolveResourceStepVars<T extends GetPlan | PutPlan>(
   run: BuildRun,
   step: T,
 ): Promise<T> {
-  const [source, params] = await Promise.all([
-    resolveRemainingVars(run, step.source),
-    resolveRemainingVars(run, step.params),
-  ]);
+  // One lookup for both: the pipeline's config is read at most once.
+  const { source, params } = await resolveRemainingVars(run, {
+    source: step.source,
+    params: step.params,
+  });
   return { ...step, source, params };
 }
