@@ -38,6 +38,11 @@ describe('resource cache fetch lock', () => {
 
   const freshKey = () => `rc-${String(++serial).padStart(64, '0')}`;
   const noCache = async () => null;
+  const waitsFor = (id: number) =>
+    h.waitFor(
+      async () => ((await h.logText(id, 'get')).includes('waiting for another get') ? 1 : null),
+      'the waiter to say it waits',
+    );
 
   it('lets one get fetch and makes the other wait for the cache it stores', async () => {
     const key = freshKey();
@@ -50,11 +55,7 @@ describe('resource cache fetch lock', () => {
     const waiting = acquireFetch(second.run, second.scope, key, 'get', async () =>
       stored ? 'the cache' : null,
     );
-    await h.waitFor(
-      async () =>
-        (await h.logText(second.id, 'get')).includes('waiting for another get') ? 1 : null,
-      'the waiter to say it waits',
-    );
+    await waitsFor(second.id);
     stored = true;
     await releaseFetches(first.run, first.scope, 'get');
     assert.deepEqual(await waiting, { cache: 'the cache' });
@@ -70,11 +71,7 @@ describe('resource cache fetch lock', () => {
     const second = await runningGet();
     await acquireFetch(first.run, first.scope, key, 'get', noCache);
     const waiting = acquireFetch(second.run, second.scope, key, 'get', noCache);
-    await h.waitFor(
-      async () =>
-        (await h.logText(second.id, 'get')).includes('waiting for another get') ? 1 : null,
-      'the waiter to say it waits',
-    );
+    await waitsFor(second.id);
     await releaseFetches(first.run, first.scope, 'get');
     assert.deepEqual(await waiting, { acquired: true });
     const holder = await h.pool.query<{ build_id: number }>(
@@ -121,11 +118,7 @@ describe('resource cache fetch lock', () => {
     const waiter = await runningGet();
     await acquireFetch(holder.run, holder.scope, key, 'get', noCache);
     const waiting = acquireFetch(waiter.run, waiter.scope, key, 'get', noCache);
-    await h.waitFor(
-      async () =>
-        (await h.logText(waiter.id, 'get')).includes('waiting for another get') ? 1 : null,
-      'the waiter to say it waits',
-    );
+    await waitsFor(waiter.id);
     (waiter.scope.cancel as Cancellation).cancel('aborted');
     await assert.rejects(waiting, StepStoppedError);
     const rows = await h.pool.query<{ build_id: number }>(
@@ -149,12 +142,6 @@ describe('resource cache fetch lock', () => {
     ]);
     assert.equal(rows.rowCount, 1);
   });
-
-  const waitsFor = (id: number) =>
-    h.waitFor(
-      async () => ((await h.logText(id, 'get')).includes('waiting for another get') ? 1 : null),
-      'the waiter to say it waits',
-    );
 
   it('does not finish a step stopped while it waited, even when the cache appears', async () => {
     for (const reason of ['aborted', 'released'] as const) {
