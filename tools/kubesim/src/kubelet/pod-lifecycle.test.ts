@@ -84,10 +84,14 @@ describe('pod lifecycle', () => {
       namespace: 'default',
     });
     assert.equal(deleting.metadata?.deletionGracePeriodSeconds, 1);
+    // The terminated state lasts only until the pod is removed, in the same moment: the watch
+    // starts from the deletion's version, so it sees that state even when it connects later.
     const terminated = await waitForPod(
       cluster,
       'stubborn',
       (p) => p.status?.containerStatuses?.[0]?.state?.terminated !== undefined,
+      10_000,
+      deleting.metadata?.resourceVersion,
     );
     assert.equal(terminated.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
     assert.ok(Date.now() - started >= 900, 'SIGKILL came only after the grace period');
