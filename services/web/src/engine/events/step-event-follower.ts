@@ -1,12 +1,22 @@
 // Applies the step events the pod-executor publishes for one build: log bytes, lifecycle events
-// and exit statuses go to Postgres together with the bus cursor, in one transaction per event, so
-// a replica that takes over resumes exactly after the last applied event.
+// and exit statuses go to Postgres together with the bus cursor, so a replica that takes over
+// resumes exactly after the last applied event. Events that arrive while a transaction runs are
+// applied together in the next one, and consecutive output of one stream becomes one log event:
+// a step writing fast costs a transaction per batch, not one per event of its output.
 import type { Bus, StepEvent, Stoppable } from '@jetbridge/bus';
 import { inTransaction, type Pool, type PoolClient } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import { appendBuildEvents, eventTime, logEvent, type BuildEvent } from '../../builds/index.ts';
 import type { StepExit, StepResult, StepState } from '../steps/step-store.ts';
 import { storeOutputChunk } from './store-output.ts';
+
+// Bytes of events held for the next transaction above which the bus waits (memory stays bounded
+// however fast a step writes), and what one transaction takes at most.
+const maxQueuedBytes = 8 * 1024 * 1024;
+const maxBatchBytes = 4 * 1024 * 1024;
+const maxBatchEvents = 256;
+// Consecutive output of one stream is joined into log events of up to this size.
+const maxLogEventBytes = 256 * 1024;
 
 export const streamInterruptedWarning = 'warning: log stream interrupted\n';
 
@@ -23,11 +33,71 @@ export interface FollowerOptions {
 
 type Waiter = (exit: StepExit) => void;
 
+interface Queued {
+  event: StepEvent;
+  /** The bus cursor once this event is applied. */
+  next: number;
+  bytes: number;
+}
+
+interface StepRowState {
+  state: StepState;
+  result: StepResult;
+}
+
+function sizeOf(event: StepEvent): number {
+  return event.kind === 'output' ? event.data.byteLength : 256;
+}
+
+// Joins each run of output events of the same step, handle and stream whose bytes follow on from
+// each other into one event, up to `maxLogEventBytes`.
+function joinOutput(queued: Queued[]): StepEvent[] {
+  const joined: StepEvent[] = [];
+  let run: Extract<StepEvent, { kind: 'output' }> | undefined;
+  let parts: Uint8Array[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (!run) return;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+    joined.push({ ...run, data });
+    run = undefined;
+    parts = [];
+    bytes = 0;
+  };
+  for (const { event } of queued) {
+    if (event.kind !== 'output') {
+      close();
+      joined.push(event);
+      continue;
+    }
+    const continues =
+      run !== undefined &&
+      run.planId === event.planId &&
+      run.handle === event.handle &&
+      run.stream === event.stream &&
+      run.offset + bytes === event.offset &&
+      bytes + event.data.byteLength <= maxLogEventBytes;
+    if (!continues) {
+      close();
+      run = event;
+    }
+    parts.push(event.data);
+    bytes += event.data.byteLength;
+  }
+  close();
+  return joined;
+}
+
 export class StepEventFollower {
   readonly #opts: FollowerOptions;
   readonly #waiters = new Map<string, Set<Waiter>>();
   #subscription: Stoppable | null = null;
   #failed = false;
+  #queue: Queued[] = [];
+  #queuedBytes = 0;
+  #draining: Promise<void> | null = null;
+  // Resolved whenever a batch is applied (or applying failed), for a bus waiting for room.
+  #roomMade: PromiseWithResolvers<void> | null = null;
 
   constructor(opts: FollowerOptions) {
     this.#opts = opts;
@@ -37,22 +107,14 @@ export class StepEventFollower {
     this.#subscription = this.#opts.bus.followStepEvents(
       this.#opts.buildId,
       this.#opts.cursor,
-      async (event, next) => {
-        if (this.#failed) return;
-        try {
-          const exit = await this.#apply(event, next);
-          if (exit) this.#resolve(event.planId, exit);
-        } catch (err) {
-          this.#failed = true;
-          this.#opts.onFailure(err);
-        }
-      },
+      (event, next) => this.#enqueue(event, next),
     );
   }
 
   async stop(): Promise<void> {
     await this.#subscription?.stop();
     this.#subscription = null;
+    while (this.#draining) await this.#draining;
   }
 
   /** Registers interest in the exit of `planId`; register before reading the stored state. */
@@ -77,43 +139,100 @@ export class StepEventFollower {
     for (const waiter of set) waiter(exit);
   }
 
-  async #apply(event: StepEvent, next: number): Promise<StepExit | null> {
+  // Takes an event from the bus; the bus waits while too many bytes wait for the database.
+  async #enqueue(event: StepEvent, next: number): Promise<void> {
+    if (this.#failed) return;
+    const bytes = sizeOf(event);
+    this.#queue.push({ event, next, bytes });
+    this.#queuedBytes += bytes;
+    this.#draining ??= this.#drain();
+    while (this.#queuedBytes > maxQueuedBytes && !this.#failed) {
+      this.#roomMade ??= Promise.withResolvers<void>();
+      await this.#roomMade.promise;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0 && !this.#failed) {
+      let count = 0;
+      let bytes = 0;
+      while (
+        count < this.#queue.length &&
+        count < maxBatchEvents &&
+        (count === 0 || bytes + this.#queue[count]!.bytes <= maxBatchBytes)
+      ) {
+        bytes += this.#queue[count]!.bytes;
+        count++;
+      }
+      const batch = this.#queue.splice(0, count);
+      try {
+        const exits = await this.#apply(batch);
+        this.#queuedBytes -= bytes;
+        for (const [planId, exit] of exits) this.#resolve(planId, exit);
+      } catch (err) {
+        this.#failed = true;
+        this.#queue = [];
+        this.#queuedBytes = 0;
+        this.#opts.onFailure(err);
+      }
+      this.#roomMade?.resolve();
+      this.#roomMade = null;
+    }
+    this.#draining = null;
+  }
+
+  // Applies a batch in one transaction, skipping what an earlier owner already applied; returns the
+  // exits of steps still running, to hand to their waiters once committed.
+  async #apply(batch: Queued[]): Promise<[string, StepExit][]> {
     const { pool, buildId, owner } = this.#opts;
     return inTransaction(pool, async (client) => {
-      const advanced = await client.query(
-        `UPDATE builds SET events_cursor = $2
-         WHERE id = $1 AND owner = $3 AND events_cursor < $2`,
-        [buildId, next, owner],
+      const build = await client.query<{ events_cursor: string }>(
+        'SELECT events_cursor FROM builds WHERE id = $1 AND owner = $2 FOR UPDATE',
+        [buildId, owner],
       );
-      if (advanced.rowCount === 0) {
-        const still = await client.query('SELECT 1 FROM builds WHERE id = $1 AND owner = $2', [
-          buildId,
-          owner,
-        ]);
-        if (still.rowCount === 0) throw new Error('build is no longer owned by this replica');
-        return null;
+      if (build.rowCount === 0) throw new Error('build is no longer owned by this replica');
+      const cursor = Number(build.rows[0]!.events_cursor);
+      const fresh = batch.filter((q) => q.next > cursor);
+      if (fresh.length === 0) return [];
+      await client.query('UPDATE builds SET events_cursor = $2 WHERE id = $1', [
+        buildId,
+        fresh.at(-1)!.next,
+      ]);
+
+      const steps = new Map<string, StepRowState | null>();
+      const events: BuildEvent[] = [];
+      const exits: [string, StepExit][] = [];
+      for (const event of joinOutput(fresh)) {
+        let row = steps.get(event.planId);
+        if (row === undefined) {
+          const found = await client.query<StepRowState>(
+            `SELECT state, result FROM build_steps WHERE build_id = $1 AND plan_id = $2
+             FOR UPDATE`,
+            [buildId, event.planId],
+          );
+          row = found.rows[0]
+            ? { state: found.rows[0].state, result: found.rows[0].result ?? {} }
+            : null;
+          steps.set(event.planId, row);
+        }
+        // Events of a container this step no longer runs (an earlier incarnation) are dropped.
+        if (!row || row.result.job?.handle !== event.handle) continue;
+
+        const translated = await this.#translate(client, event, row.result);
+        events.push(...translated.events);
+        if (translated.patch) {
+          await client.query(
+            `UPDATE build_steps SET result = COALESCE(result, '{}'::jsonb) || $3::jsonb,
+               updated_at = now()
+             WHERE build_id = $1 AND plan_id = $2`,
+            [buildId, event.planId, JSON.stringify(translated.patch)],
+          );
+          row.result = { ...row.result, ...translated.patch };
+        }
+        if (translated.exit && row.state === 'running') exits.push([event.planId, translated.exit]);
       }
-
-      const step = await client.query<{ state: StepState; result: StepResult | null }>(
-        'SELECT state, result FROM build_steps WHERE build_id = $1 AND plan_id = $2 FOR UPDATE',
-        [buildId, event.planId],
-      );
-      const row = step.rows[0];
-      const result = row?.result ?? {};
-      // Events of a container this step no longer runs (an earlier incarnation) are dropped.
-      if (!row || result.job?.handle !== event.handle) return null;
-
-      const { events, exit, patch } = await this.#translate(client, event, result);
       if (events.length > 0) await appendBuildEvents(client, buildId, events);
-      if (patch) {
-        await client.query(
-          `UPDATE build_steps SET result = COALESCE(result, '{}'::jsonb) || $3::jsonb,
-             updated_at = now()
-           WHERE build_id = $1 AND plan_id = $2`,
-          [buildId, event.planId, JSON.stringify(patch)],
-        );
-      }
-      return row.state === 'running' ? exit : null;
+      return exits;
     });
   }
 
