@@ -122,6 +122,32 @@ describe('build event stream', () => {
     assert.match(text, /id: 3\nevent: end\ndata\n\n$/);
   });
 
+  it('sends a log of several reads (MiB of JSON escapes), every event once and in order', async () => {
+    const big = await createBuild(api, 'succeeded');
+    const count = 250;
+    const chunk = (i: number) => `${String(i).padStart(4, '0')}${'\u00e9"\\'.repeat(4000)}\n`;
+    await api.pool.query(
+      `INSERT INTO build_events (build_id, event_id, type, version, data)
+       SELECT $1, i, 'log', '5.1', json_build_object('time', 1,
+         'origin', json_build_object('id', 'a', 'source', 'stdout'), 'payload', p)
+       FROM unnest($2::text[]) WITH ORDINALITY AS e(p, n), LATERAL (SELECT (n - 1)::int AS i) x`,
+      [big, Array.from({ length: count }, (_, i) => chunk(i))],
+    );
+    await api.pool.query('UPDATE builds SET event_count = $2 WHERE id = $1', [big, count]);
+
+    const res = await api.request(`/api/v1/builds/${big}/events`, { as: 'admin' });
+    const text = await readUntil(res, (t) => t.includes('event: end'), 20_000);
+    const frames = text.split('\n\n').filter(Boolean);
+    assert.equal(frames.length, count + 1);
+    for (const [i, frame] of frames.slice(0, count).entries()) {
+      assert.ok(frame.startsWith(`id: ${i}\nevent: event\ndata: `), `frame ${i}`);
+      const envelope = JSON.parse(frame.slice(frame.indexOf('data: ') + 6));
+      assert.equal(envelope.event_id, String(i));
+      assert.equal(envelope.data.payload, chunk(i));
+    }
+    assert.equal(frames[count], `id: ${count}\nevent: end\ndata`);
+  });
+
   it('needs a role on the build team when the pipeline is not public', async () => {
     const anonymous = await api.request(`/api/v1/builds/${completed}/events`);
     assert.equal(anonymous.status, 401);

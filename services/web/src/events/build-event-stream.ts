@@ -1,13 +1,17 @@
 // Streams a build's stored events as SSE: from Last-Event-ID + 1, woken by NOTIFY on new events
 // with a polling fallback, ending with an `end` frame once a completed build's events are all sent.
-// The connection then stays open until the client leaves, as Concourse's does.
+// The connection then stays open until the client leaves, as Concourse's does. A slow reader slows
+// the reads from Postgres: at most a read's worth of frames waits in memory for one connection.
 import { BadRequestError } from '@jetbridge/api-types';
 import { channels } from '@jetbridge/db';
 import type { WebContext } from '../context.ts';
 import { endFrame, eventFrame, type StoredEvent } from './sse-frames.ts';
 
 const POLL_MS = 1000;
-const BATCH = 500;
+// Events per read; a log event holds at most 256 KiB of output, so a read stays a few tens of MiB.
+const BATCH = 100;
+// Bytes of frames queued for the client beyond which no more events are read.
+const QUEUED_BYTES = 1024 * 1024;
 const TERMINAL = new Set(['succeeded', 'failed', 'errored', 'aborted']);
 
 export const eventStreamHeaders = {
@@ -35,9 +39,12 @@ export function streamBuildEvents(
   const encoder = new TextEncoder();
   let closed = false;
   let wake: (() => void) | null = null;
+  // Resolves a pump waiting for the client to take queued frames.
+  let pulled: (() => void) | null = null;
   const stop = () => {
     closed = true;
     wake?.();
+    pulled?.();
   };
   signal?.addEventListener('abort', stop);
   const unsubscribe = ctx.wakeups.on(channels.buildEvents, (payload) => {
@@ -59,20 +66,36 @@ export function streamBuildEvents(
   const readEvents = async (from: number) =>
     (
       await ctx.pool.query<StoredEvent>(
-        `SELECT event_id, type, version, data FROM build_events
+        `SELECT event_id, type, version, data::text AS data FROM build_events
          WHERE build_id = $1 AND event_id >= $2 ORDER BY event_id LIMIT ${BATCH}`,
         [buildId, from],
       )
     ).rows;
 
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      void pump(controller);
+  // Resolves once the client has room for more frames (or left).
+  const roomForMore = (controller: ReadableStreamDefaultController<Uint8Array>) =>
+    new Promise<void>((resolve) => {
+      if (closed || (controller.desiredSize ?? 1) > 0) return resolve();
+      pulled = () => {
+        pulled = null;
+        resolve();
+      };
+    });
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        void pump(controller);
+      },
+      pull() {
+        pulled?.();
+      },
+      cancel() {
+        stop();
+      },
     },
-    cancel() {
-      stop();
-    },
-  });
+    new ByteLengthQueuingStrategy({ highWaterMark: QUEUED_BYTES }),
+  );
 
   async function pump(controller: ReadableStreamDefaultController<Uint8Array>) {
     let cursor = startAt;
@@ -83,6 +106,8 @@ export function streamBuildEvents(
     };
     try {
       while (!closed) {
+        await roomForMore(controller);
+        if (closed) break;
         if (send(await readEvents(cursor)) === BATCH) continue;
         const status = await ctx.pool.query<{ status: string }>(
           'SELECT status FROM builds WHERE id = $1',
@@ -93,8 +118,10 @@ export function streamBuildEvents(
           // The final status event commits with the status, so one more read sees everything.
           let sent: number;
           do {
-            sent = send(await readEvents(cursor));
+            await roomForMore(controller);
+            sent = closed ? 0 : send(await readEvents(cursor));
           } while (sent > 0);
+          if (closed) break;
           // A build deleted with its pipeline or team while it ran has no final status: say so,
           // so fly reports it instead of ending as if the build had succeeded.
           if (!row) send(deletedBuildEvents(cursor));
@@ -127,8 +154,17 @@ function deletedBuildEvents(firstId: number): StoredEvent[] {
       event_id: firstId,
       type: 'error',
       version: '4.1',
-      data: { message: 'the build was deleted with its pipeline or team', origin: {}, time },
+      data: JSON.stringify({
+        message: 'the build was deleted with its pipeline or team',
+        origin: {},
+        time,
+      }),
     },
-    { event_id: firstId + 1, type: 'status', version: '1.0', data: { status: 'aborted', time } },
+    {
+      event_id: firstId + 1,
+      type: 'status',
+      version: '1.0',
+      data: JSON.stringify({ status: 'aborted', time }),
+    },
   ];
 }
