@@ -32,18 +32,22 @@ export async function appendBuildEvents(
   if (first === undefined) throw new BuildNotFoundError(buildId);
   if (events.length === 0) return first;
 
-  await client.query(
-    `INSERT INTO build_events (build_id, event_id, type, version, data)
-     SELECT $1, $2 + ord - 1, e.type, e.version, e.data
-     FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(type, version, data, ord)`,
-    [
-      buildId,
-      first,
-      events.map((e) => e.type),
-      events.map((e) => e.version),
-      events.map((e) => JSON.stringify(e.data)),
-    ],
-  );
+  // One row of parameters per event: the JSON goes to Postgres as it is, where an array parameter
+  // would be escaped element by element (a log event's JSON is mostly escapes). Rows go in
+  // statements of at most 1,000, far below Postgres's limit on parameters.
+  for (let start = 0; start < events.length; start += 1000) {
+    const rows: string[] = [];
+    const params: unknown[] = [buildId, first + start];
+    for (const [index, event] of events.slice(start, start + 1000).entries()) {
+      const at = params.length;
+      rows.push(`($1, $2 + ${index}, $${at + 1}, $${at + 2}, $${at + 3}::json)`);
+      params.push(event.type, event.version, JSON.stringify(event.data));
+    }
+    await client.query(
+      `INSERT INTO build_events (build_id, event_id, type, version, data) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
   await client.query('SELECT pg_notify($1, $2)', [channels.buildEvents, String(buildId)]);
   return first;
 }
