@@ -45,13 +45,13 @@ const boundMs = 10 * 60_000;
 class BenchTransport extends MemoryTransport {
   onEvent: (event: StepEvent) => void = () => {};
 
-  override async append(subject: string, msg: RawMessage): Promise<void> {
+  override async append(subject: string, msg: RawMessage, dedupeId: string): Promise<void> {
     if (subject === subjects.stepEvents(Number(subject.split('.').pop()))) {
       const event = decodeStepEvent(msg);
       this.onEvent(event);
       if (event.kind === 'output') return;
     }
-    await super.append(subject, msg);
+    await super.append(subject, msg, dedupeId);
   }
 }
 

@@ -1,5 +1,6 @@
 // The typed bus: what services call. It validates every message on the way out and on the way in,
 // and carries the W3C trace context in the headers so a trace follows a build across services.
+import { createHash } from 'node:crypto';
 import { ROOT_CONTEXT, context, propagation, type Context } from '@opentelemetry/api';
 import { z } from 'zod';
 import {
@@ -82,6 +83,15 @@ export function encodeStepEvent(event: StepEvent): RawMessage {
   return { data: frame, headers };
 }
 
+// What identifies a step event for the stream's duplicate detection. Output is named by where its
+// bytes sit in the stream (hashing every byte of a fast log costs more than sending it); any other
+// event by a hash of its encoding, which is small.
+function stepEventId(event: StepEvent, msg: RawMessage): string {
+  if (event.kind === 'output')
+    return `${event.handle}/${event.stream}/${event.offset}+${event.data.length}`;
+  return createHash('sha256').update(msg.data).digest('hex');
+}
+
 export function decodeStepEvent(msg: RawMessage): StepEvent {
   const raw = msg.data;
   if (raw[0] !== outputFrameMark) return decode(stepEventOrJsonOutput, msg);
@@ -154,7 +164,8 @@ export class Bus {
   }
 
   async publishStepEvent(event: StepEvent): Promise<void> {
-    await this.transport.append(subjects.stepEvents(event.buildId), encodeStepEvent(event));
+    const msg = encodeStepEvent(event);
+    await this.transport.append(subjects.stepEvents(event.buildId), msg, stepEventId(event, msg));
   }
 
   /** Replays a build's step events after `cursor` (0 = all), then follows new ones, in order. */

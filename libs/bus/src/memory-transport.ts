@@ -64,7 +64,7 @@ export class MemoryTransport implements Transport {
     };
   }
 
-  async append(subject: string, msg: RawMessage): Promise<void> {
+  async append(subject: string, msg: RawMessage, _dedupeId: string): Promise<void> {
     const list = this.#streams.get(subject) ?? [];
     list.push(msg);
     this.#streams.set(subject, list);

@@ -65,13 +65,21 @@ describe('NATS transport across a server restart', () => {
     server = await startServer(port, storeDir);
     transport = await NatsTransport.connect({ url: `nats://127.0.0.1:${port}`, namespace: 'r' });
     const subject = 'jetbridge.events.1';
-    await transport.append(subject, { data: new TextEncoder().encode('before'), headers: {} });
+    await transport.append(
+      subject,
+      { data: new TextEncoder().encode('before'), headers: {} },
+      'before',
+    );
 
     await stopServer(server);
-    const appending = transport.append(subject, {
-      data: new TextEncoder().encode('during'),
-      headers: {},
-    });
+    const appending = transport.append(
+      subject,
+      {
+        data: new TextEncoder().encode('during'),
+        headers: {},
+      },
+      'during',
+    );
     server = await startServer(port, storeDir);
     await appending;
 

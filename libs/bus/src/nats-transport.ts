@@ -1,6 +1,5 @@
 // The NATS transport: JetStream for the step-job work queue and the replayable step events, core
 // NATS for aborts, intercept sessions and request/reply.
-import { createHash } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import {
   headers as natsHeaders,
@@ -199,9 +198,8 @@ export class NatsTransport implements Transport {
     };
   }
 
-  async append(subject: string, msg: RawMessage): Promise<void> {
-    const id = createHash('sha256').update(subject).update(msg.data).digest('hex');
-    await this.#publishDurably(subject, msg, id);
+  async append(subject: string, msg: RawMessage, dedupeId: string): Promise<void> {
+    await this.#publishDurably(subject, msg, `${subject}/${dedupeId}`);
   }
 
   replay(

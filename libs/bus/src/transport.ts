@@ -31,8 +31,11 @@ export interface Transport {
     opts: { maxInFlight: number; ackWaitMs: number },
     handler: (msg: RawMessage, delivery: Delivery) => Promise<QueueOutcome>,
   ): Stoppable;
-  /** Appends to a replayable stream. */
-  append(subject: string, msg: RawMessage): Promise<void>;
+  /**
+   * Appends to a replayable stream. A message with the same dedupe id as a recent one is dropped:
+   * a publish retried after a lost acknowledgement is stored once.
+   */
+  append(subject: string, msg: RawMessage, dedupeId: string): Promise<void>;
   /**
    * Delivers every message of `subject` after `cursor` (0 = from the start), then new ones as they
    * come, one at a time and in order. `cursor` values are what earlier deliveries reported.
