@@ -63,7 +63,7 @@ describe('output publisher', () => {
     await bus.close();
   });
 
-  it('cuts events at 64 KiB and holds the source back while the bus is behind', async () => {
+  it('cuts events at 256 KiB and holds the source back while the bus is behind', async () => {
     const transport = new HeldTransport();
     const bus = new Bus(transport);
     const job = testStepJob({ run: { path: 'true', args: [], env: {} } });
@@ -78,11 +78,11 @@ describe('output publisher', () => {
     await publisher.flush();
     assert.deepEqual(flow, ['pause', 'resume']);
 
-    const events = await outputEvents(bus, job.buildId, 9 * 16);
-    assert.ok(events.every((e) => e.kind === 'output' && Buffer.from(e.data).length === 65536));
+    const events = await outputEvents(bus, job.buildId, 9 * 4);
+    assert.ok(events.every((e) => e.kind === 'output' && Buffer.from(e.data).length === 262144));
     assert.deepEqual(
       events.map((e) => (e.kind === 'output' ? e.offset : -1)),
-      Array.from({ length: 9 * 16 }, (_, i) => i * 65536),
+      Array.from({ length: 9 * 4 }, (_, i) => i * 262144),
     );
     await bus.close();
   });

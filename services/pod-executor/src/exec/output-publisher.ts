@@ -1,11 +1,13 @@
 // Turns a step's stdout and stderr into `output` events that carry their byte offset, published in
 // order. Output that arrives while an event is on its way is gathered into the next one (consecutive
-// bytes of the same stream, up to 64 KiB an event), so a command writing in small pieces makes few
+// bytes of the same stream, up to 256 KiB an event), so a command writing in small pieces makes few
 // events, and the first bytes of a quiet command still go at once. Resource scripts' stdout is kept
 // (bounded) for the `exited` event instead of the log.
 import type { Bus, StepJob } from '@jetbridge/bus';
 
-const maxChunk = 64 * 1024;
+// Well below the bus's 1 MiB message limit; each event costs a round trip to the bus, so bigger
+// events carry a fast writer's output with fewer of them.
+const maxChunk = 256 * 1024;
 // Output waiting for the bus above which the exec stream is paused, and below which it resumes.
 const pauseAbove = 8 * 1024 * 1024;
 const resumeBelow = 2 * 1024 * 1024;
