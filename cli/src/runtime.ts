@@ -89,7 +89,7 @@ export async function startWebService(
   flags: Flags,
   deps: { db: Database; bus: Bus; logger: Logger; registry: Registry },
 ): Promise<Stoppable & { port: number }> {
-  const { startWeb, authSettingsFromFlags } = await import('@jetbridge/web');
+  const { startWeb, authSettingsFromFlags, RecentBuildEvents } = await import('@jetbridge/web');
   const bindPort = integer(String(flags.bindPort ?? '8080'), '--bind-port');
   const externalUrl = (str(flags.externalUrl) ?? `http://localhost:${bindPort}`).replace(
     /\/+$/,
@@ -135,6 +135,7 @@ export async function startWebService(
     logger: deps.logger,
     registry: deps.registry,
     replicaId: replicaId('web'),
+    recentEvents: new RecentBuildEvents(),
   });
   return { port: web.port, stop: () => web.close() };
 }

@@ -4,6 +4,7 @@ import type { Pool, Wakeups } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import type { Registry } from 'prom-client';
 import type { AuthSettings } from './auth/settings.ts';
+import type { RecentBuildEvents } from './events/recent-build-events.ts';
 
 export interface LocalUser {
   username: string;
@@ -39,4 +40,6 @@ export interface WebContext {
   registry: Registry;
   /** Unique per process: names the owner of the builds this replica drives. */
   replicaId: string;
+  /** The events this replica stored last, for its own event streams. */
+  recentEvents: RecentBuildEvents;
 }

@@ -9,6 +9,7 @@ import { createApiApp, startHttpServer } from './server.ts';
 
 export { createApiApp, startHttpServer } from './server.ts';
 export type { WebContext, WebSettings, LocalUser } from './context.ts';
+export { RecentBuildEvents } from './events/recent-build-events.ts';
 export { authSettingsFromFlags, type AuthFlagValues } from './auth/auth-flags.ts';
 
 export async function startWeb(ctx: WebContext): Promise<{ port: number; close(): Promise<void> }> {

@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { issueLocalUserToken } from '../auth/issue-token.ts';
 import { seedMainTeam } from '../auth/seed-teams.ts';
 import type { WebContext } from '../context.ts';
+import { RecentBuildEvents } from '../events/recent-build-events.ts';
 import { createApiApp } from '../server.ts';
 
 export const PASSWORD = 'sekrit';
@@ -57,6 +58,7 @@ export async function startTestApi(): Promise<TestApi> {
     logger: silentLogger(),
     registry: createRegistry('web-test'),
     replicaId: 'test',
+    recentEvents: new RecentBuildEvents(),
   };
   await seedMainTeam(ctx);
   const roleAuth: Record<string, { users: string[]; groups: string[] }> = {};

@@ -13,6 +13,17 @@ export class BuildNotFoundError extends Error {
   }
 }
 
+/** A build event with its data as the JSON text stored for it. */
+export interface SerializedBuildEvent {
+  type: string;
+  version: string;
+  data: string;
+}
+
+export function serializeBuildEvents(events: BuildEvent[]): SerializedBuildEvent[] {
+  return events.map((e) => ({ type: e.type, version: e.version, data: JSON.stringify(e.data) }));
+}
+
 /**
  * Appends `events` after the build's last event. The row lock on the build serialises writers, so
  * ids stay consecutive from 0 whatever the number of replicas. Returns the id of the first event.
@@ -22,6 +33,15 @@ export async function appendBuildEvents(
   client: PoolClient,
   buildId: number,
   events: BuildEvent[],
+): Promise<number> {
+  return appendSerializedBuildEvents(client, buildId, serializeBuildEvents(events));
+}
+
+/** `appendBuildEvents` for events already serialized, which the caller may keep. */
+export async function appendSerializedBuildEvents(
+  client: PoolClient,
+  buildId: number,
+  events: SerializedBuildEvent[],
 ): Promise<number> {
   const counted = await client.query<{ first: number }>(
     `UPDATE builds SET event_count = event_count + $2 WHERE id = $1
@@ -41,7 +61,7 @@ export async function appendBuildEvents(
     for (const [index, event] of events.slice(start, start + 1000).entries()) {
       const at = params.length;
       rows.push(`($1, $2 + ${index}, $${at + 1}, $${at + 2}, $${at + 3}::json)`);
-      params.push(event.type, event.version, JSON.stringify(event.data));
+      params.push(event.type, event.version, event.data);
     }
     await client.query(
       `INSERT INTO build_events (build_id, event_id, type, version, data) VALUES ${rows.join(', ')}`,

@@ -1,5 +1,11 @@
 // The build store: every service part that writes builds or their events goes through here.
-export { appendBuildEvents, BuildNotFoundError } from './append-build-events.ts';
+export {
+  appendBuildEvents,
+  appendSerializedBuildEvents,
+  serializeBuildEvents,
+  BuildNotFoundError,
+} from './append-build-events.ts';
+export type { SerializedBuildEvent } from './append-build-events.ts';
 export { startBuild } from './start-build.ts';
 export { finishBuild } from './finish-build.ts';
 export { createOneOffBuild, createCheckBuild } from './create-one-off-build.ts';

@@ -89,6 +89,7 @@ export class BuildRunner {
       owner: ctx.replicaId,
       cursor: Number(row.events_cursor),
       logger: this.#logger,
+      recent: ctx.recentEvents,
       onFailure: (err) => {
         this.#logger.warn({ err }, 'step-events-not-applied');
         this.#released.cancel('released');

@@ -148,6 +148,31 @@ describe('build event stream', () => {
     assert.equal(frames[count], `id: ${count}\nevent: end\ndata`);
   });
 
+  it('sends the events this replica holds from memory and the rest from Postgres, each once', async () => {
+    const build = await createBuild(api, 'succeeded');
+    for (let id = 0; id < 7; id += 1) await addEvent(api, build, id, 'log', log(`stored ${id}\n`));
+    // Ids 2 to 4 as the step event follower hands them over after its commit; marked so the test
+    // can tell where each frame came from.
+    api.ctx.recentEvents.add(
+      build,
+      2,
+      [2, 3, 4].map((id) => ({
+        type: 'log',
+        version: '5.1',
+        data: JSON.stringify(log(`held ${id}\n`)),
+      })),
+    );
+    // A reader that has seen up to id 1 continues from memory, then from Postgres past what is held.
+    const res = await api.request(`/api/v1/builds/${build}/events`, {
+      as: 'admin',
+      headers: { 'Last-Event-ID': '1' },
+    });
+    const text = await readUntil(res, (t) => t.includes('event: end'));
+    const payloads = [...text.matchAll(/"payload":"([^"]*)\\n"/g)].map((m) => m[1]);
+    assert.deepEqual(payloads, ['held 2', 'held 3', 'held 4', 'stored 5', 'stored 6']);
+    assert.match(text, /id: 7\nevent: end\ndata\n\n$/);
+  });
+
   it('needs a role on the build team when the pipeline is not public', async () => {
     const anonymous = await api.request(`/api/v1/builds/${completed}/events`);
     assert.equal(anonymous.status, 401);

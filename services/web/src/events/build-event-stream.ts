@@ -50,6 +50,7 @@ export function streamBuildEvents(
   const unsubscribe = ctx.wakeups.on(channels.buildEvents, (payload) => {
     if (payload === '' || payload === String(buildId)) wake?.();
   });
+  const unsubscribeRecent = ctx.recentEvents.subscribe(buildId, () => wake?.());
 
   const waitForWakeup = (ms: number | null) =>
     new Promise<void>((resolve) => {
@@ -63,7 +64,9 @@ export function streamBuildEvents(
       wake = done;
     });
 
+  // Events this replica has just stored are sent as it holds them; the rest come from Postgres.
   const readEvents = async (from: number) =>
+    ctx.recentEvents.read(buildId, from, BATCH) ??
     (
       await ctx.pool.query<StoredEvent>(
         `SELECT event_id, type, version, data::text AS data FROM build_events
@@ -136,6 +139,7 @@ export function streamBuildEvents(
       controller.error(err);
     } finally {
       unsubscribe();
+      unsubscribeRecent();
       signal?.removeEventListener('abort', stop);
     }
   }

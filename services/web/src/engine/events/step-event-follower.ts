@@ -6,7 +6,15 @@
 import type { Bus, StepEvent, Stoppable } from '@jetbridge/bus';
 import { inTransaction, type Pool, type PoolClient } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
-import { appendBuildEvents, eventTime, logEvent, type BuildEvent } from '../../builds/index.ts';
+import {
+  appendSerializedBuildEvents,
+  eventTime,
+  logEvent,
+  serializeBuildEvents,
+  type BuildEvent,
+  type SerializedBuildEvent,
+} from '../../builds/index.ts';
+import type { RecentBuildEvents } from '../../events/recent-build-events.ts';
 import type { StepExit, StepResult, StepState } from '../steps/step-store.ts';
 import { storeOutputChunk } from './store-output.ts';
 
@@ -27,11 +35,18 @@ export interface FollowerOptions {
   owner: string;
   cursor: number;
   logger: Logger;
+  /** Where the stored events go too once committed, for this replica's event streams. */
+  recent?: RecentBuildEvents;
   /** The follower cannot apply events any more (ownership lost, database down). */
   onFailure: (err: unknown) => void;
 }
 
 type Waiter = (exit: StepExit) => void;
+
+interface Applied {
+  exits: [string, StepExit][];
+  stored?: { first: number; events: SerializedBuildEvent[] };
+}
 
 interface Queued {
   event: StepEvent;
@@ -115,6 +130,7 @@ export class StepEventFollower {
     await this.#subscription?.stop();
     this.#subscription = null;
     while (this.#draining) await this.#draining;
+    this.#opts.recent?.forget(this.#opts.buildId);
   }
 
   /** Registers interest in the exit of `planId`; register before reading the stored state. */
@@ -166,7 +182,8 @@ export class StepEventFollower {
       }
       const batch = this.#queue.splice(0, count);
       try {
-        const exits = await this.#apply(batch);
+        const { exits, stored } = await this.#apply(batch);
+        if (stored) this.#opts.recent?.add(this.#opts.buildId, stored.first, stored.events);
         this.#queuedBytes -= bytes;
         for (const [planId, exit] of exits) this.#resolve(planId, exit);
       } catch (err) {
@@ -182,8 +199,8 @@ export class StepEventFollower {
   }
 
   // Applies a batch in one transaction, skipping what an earlier owner already applied; returns the
-  // exits of steps still running, to hand to their waiters once committed.
-  async #apply(batch: Queued[]): Promise<[string, StepExit][]> {
+  // exits of steps still running, to hand to their waiters once committed, and the events stored.
+  async #apply(batch: Queued[]): Promise<Applied> {
     const { pool, buildId, owner } = this.#opts;
     return inTransaction(pool, async (client) => {
       const build = await client.query<{ events_cursor: string }>(
@@ -193,7 +210,7 @@ export class StepEventFollower {
       if (build.rowCount === 0) throw new Error('build is no longer owned by this replica');
       const cursor = Number(build.rows[0]!.events_cursor);
       const fresh = batch.filter((q) => q.next > cursor);
-      if (fresh.length === 0) return [];
+      if (fresh.length === 0) return { exits: [] };
       await client.query('UPDATE builds SET events_cursor = $2 WHERE id = $1', [
         buildId,
         fresh.at(-1)!.next,
@@ -231,8 +248,10 @@ export class StepEventFollower {
         }
         if (translated.exit && row.state === 'running') exits.push([event.planId, translated.exit]);
       }
-      if (events.length > 0) await appendBuildEvents(client, buildId, events);
-      return exits;
+      if (events.length === 0) return { exits };
+      const serialized = serializeBuildEvents(events);
+      const first = await appendSerializedBuildEvents(client, buildId, serialized);
+      return { exits, stored: { first, events: serialized } };
     });
   }
 

@@ -9,6 +9,7 @@ import type { Plan } from '@jetbridge/pipeline';
 import { silentLogger } from '@jetbridge/telemetry';
 import type { WebContext } from '../../context.ts';
 import { createOneOffBuild, type BuildEvent } from '../../builds/index.ts';
+import { RecentBuildEvents } from '../../events/recent-build-events.ts';
 import { startBuildEngine } from '../index.ts';
 import { fakeDigest } from './fake-executor.ts';
 
@@ -73,6 +74,7 @@ export class EngineHarness {
       logger: silentLogger(),
       registry: new Registry(),
       replicaId: overrides.replicaId ?? `web-${randomBytes(4).toString('hex')}`,
+      recentEvents: new RecentBuildEvents(),
     };
   }
 
