@@ -70,7 +70,8 @@ export class OutputPublisher {
         ? last
         : { stream, offset: this.#offsets[stream], chunks: [], bytes: 0 };
       if (!joins) this.#pending.push(segment);
-      const piece = Buffer.from(data.subarray(at, at + maxChunk - segment.bytes));
+      // A view, not a copy: every source hands over a buffer of its own for each chunk.
+      const piece = data.subarray(at, at + maxChunk - segment.bytes);
       segment.chunks.push(piece);
       segment.bytes += piece.length;
       this.#offsets[stream] += piece.length;
