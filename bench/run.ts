@@ -9,6 +9,7 @@ const benches: [string, string][] = [
   ['set-pipeline', 'set-pipeline/run.ts'],
   ['runtime', 'runtime/run.ts'],
   ['execution', 'execution/run.ts'],
+  ['logs', 'logs/run.ts'],
   ['artifacts', 'artifacts/run.ts'],
   ['gc', 'gc/run.ts'],
 ];
