@@ -16,7 +16,7 @@ import {
 } from '../../builds/index.ts';
 import type { RecentBuildEvents } from '../../events/recent-build-events.ts';
 import type { StepExit, StepResult, StepState } from '../steps/step-store.ts';
-import { storeOutputChunk } from './store-output.ts';
+import { flushHeldOutput, storeOutputChunk } from './store-output.ts';
 
 // Bytes of events held for the next transaction above which the bus waits (memory stays bounded
 // however fast a step writes), and what one transaction takes at most.
@@ -295,19 +295,13 @@ export class StepEventFollower {
           bytes,
         );
         const events: BuildEvent[] = [];
+        const origin = { id: event.planId, source: event.stream };
+        if (stored.flushed !== null) events.push(logEvent(origin, stored.flushed, event.at));
         if (stored.gap)
           events.push(
             logEvent({ id: event.planId, source: 'stderr' }, streamInterruptedWarning, event.at),
           );
-        if (stored.fresh && stored.fresh.length > 0) {
-          events.push(
-            logEvent(
-              { id: event.planId, source: event.stream },
-              stored.fresh.toString('utf8'),
-              event.at,
-            ),
-          );
-        }
+        if (stored.text !== null) events.push(logEvent(origin, stored.text, event.at));
         return { events, exit: null, patch: null };
       }
       case 'exited':
@@ -324,7 +318,12 @@ export class StepEventFollower {
         await client.query('UPDATE containers SET finished_at = now() WHERE handle = $1', [
           event.handle,
         ]);
-        return { events: [], exit, patch: { exit } };
+        // A character the process left unfinished will not be completed: its bytes go to the log.
+        const held = await flushHeldOutput(client, this.#opts.buildId, event.handle);
+        const events = held.map(({ stream, text }) =>
+          logEvent({ id: event.planId, source: stream as 'stdout' | 'stderr' }, text, event.at),
+        );
+        return { events, exit, patch: { exit } };
       }
     }
   }

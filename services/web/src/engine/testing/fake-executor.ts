@@ -75,7 +75,7 @@ export class FakeExecutor {
   async output(
     job: StepJob,
     stream: 'stdout' | 'stderr',
-    data: string,
+    data: string | Buffer,
     offset?: number,
   ): Promise<void> {
     const key = `${job.handle}/${stream}`;
