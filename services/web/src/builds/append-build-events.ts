@@ -60,11 +60,14 @@ export async function appendSerializedBuildEvents(
     const params: unknown[] = [buildId, first + start];
     for (const [index, event] of events.slice(start, start + 1000).entries()) {
       const at = params.length;
-      rows.push(`($1, $2 + ${index}, $${at + 1}, $${at + 2}, $${at + 3}::json)`);
+      rows.push(
+        `($1, $2 + ${index}, $${at + 1}, $${at + 2}, $${at + 3}::json, ${event.data.length})`,
+      );
       params.push(event.type, event.version, event.data);
     }
     await client.query(
-      `INSERT INTO build_events (build_id, event_id, type, version, data) VALUES ${rows.join(', ')}`,
+      `INSERT INTO build_events (build_id, event_id, type, version, data, data_bytes)
+       VALUES ${rows.join(', ')}`,
       params,
     );
   }

@@ -14,6 +14,7 @@ export async function finishBuild(
   status: FinalBuildStatus,
 ): Promise<boolean> {
   const event = statusEvent(status);
+  const data = JSON.stringify(event.data);
   const finished = await client.query<{ pipeline_id: number | null }>(
     `WITH b AS (
        UPDATE builds
@@ -22,11 +23,11 @@ export async function finishBuild(
        WHERE id = $1 AND status IN ('pending', 'started')
        RETURNING event_count - 1 AS event_id, pipeline_id
      ), e AS (
-       INSERT INTO build_events (build_id, event_id, type, version, data)
-       SELECT $1, event_id, $3, $4, $5::json FROM b
+       INSERT INTO build_events (build_id, event_id, type, version, data, data_bytes)
+       SELECT $1, event_id, $3, $4, $5::json, $6::integer FROM b
      )
      SELECT pipeline_id FROM b`,
-    [buildId, status, event.type, event.version, JSON.stringify(event.data)],
+    [buildId, status, event.type, event.version, data, data.length],
   );
   const row = finished.rows[0];
   if (!row) return false;

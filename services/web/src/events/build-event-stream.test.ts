@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { channels } from '@jetbridge/db';
+import { channels, inTransaction, type Pool } from '@jetbridge/db';
 import { startTestApi, type TestApi } from '../api/test-support.ts';
+import { appendBuildEvents, logEvent } from '../builds/index.ts';
+import { streamBuildEvents } from './build-event-stream.ts';
 
 /** Reads the stream until `done` says the text so far is enough; bounded by `ms`. */
 async function readUntil(res: Response, done: (text: string) => boolean, ms = 5000) {
@@ -126,14 +128,15 @@ describe('build event stream', () => {
     const big = await createBuild(api, 'succeeded');
     const count = 250;
     const chunk = (i: number) => `${String(i).padStart(4, '0')}${'\u00e9"\\'.repeat(4000)}\n`;
-    await api.pool.query(
-      `INSERT INTO build_events (build_id, event_id, type, version, data)
-       SELECT $1, i, 'log', '5.1', json_build_object('time', 1,
-         'origin', json_build_object('id', 'a', 'source', 'stdout'), 'payload', p)
-       FROM unnest($2::text[]) WITH ORDINALITY AS e(p, n), LATERAL (SELECT (n - 1)::int AS i) x`,
-      [big, Array.from({ length: count }, (_, i) => chunk(i))],
+    await inTransaction(api.pool, (client) =>
+      appendBuildEvents(
+        client,
+        big,
+        Array.from({ length: count }, (_, i) =>
+          logEvent({ id: 'a', source: 'stdout' }, chunk(i), 1000),
+        ),
+      ),
     );
-    await api.pool.query('UPDATE builds SET event_count = $2 WHERE id = $1', [big, count]);
 
     const res = await api.request(`/api/v1/builds/${big}/events`, { as: 'admin' });
     const text = await readUntil(res, (t) => t.includes('event: end'), 20_000);
@@ -171,6 +174,43 @@ describe('build event stream', () => {
     const payloads = [...text.matchAll(/"payload":"([^"]*)\\n"/g)].map((m) => m[1]);
     assert.deepEqual(payloads, ['held 2', 'held 3', 'held 4', 'stored 5', 'stored 6']);
     assert.match(text, /id: 7\nevent: end\ndata\n\n$/);
+  });
+
+  it('reads a log of large events from Postgres a few MiB at a time', async () => {
+    const build = await createBuild(api, 'succeeded');
+    // Output of control bytes: every byte is six bytes of JSON, a 1.5 MiB event per 256 KiB.
+    const payload = (i: number) => `${String(i).padStart(4, '0')}${'\u0001'.repeat(256 * 1024)}`;
+    const count = 24;
+    for (let i = 0; i < count; i += 1)
+      await inTransaction(api.pool, (client) =>
+        appendBuildEvents(client, build, [
+          logEvent({ id: 'a', source: 'stdout' }, payload(i), 1000),
+        ]),
+      );
+    // The stream's queries, watched on their way back.
+    const reads: number[] = [];
+    const pool = {
+      query: async (text: string, values?: unknown[]) => {
+        const result = await api.pool.query(text, values);
+        const bytes = result.rows.reduce(
+          (sum: number, row: { data?: unknown }) =>
+            sum + (typeof row.data === 'string' ? row.data.length : 0),
+          0,
+        );
+        if (bytes > 0) reads.push(bytes);
+        return result;
+      },
+    } as unknown as Pool;
+    const res = streamBuildEvents({ ...api.ctx, pool }, build, 0);
+    const text = await readUntil(res, (t) => t.includes('event: end'), 30_000);
+    const frames = text.split('\n\n').filter(Boolean);
+    assert.equal(frames.length, count + 1);
+    for (const [i, frame] of frames.slice(0, count).entries())
+      assert.equal(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)).data.payload, payload(i));
+    const mib = 1024 * 1024;
+    assert.ok(reads.length >= 8, `${reads.length} reads`);
+    // At most the 4 MiB budget plus the event that crosses it.
+    for (const bytes of reads) assert.ok(bytes < 4 * mib + 1.6 * mib, `a read of ${bytes} bytes`);
   });
 
   it('needs a role on the build team when the pipeline is not public', async () => {
