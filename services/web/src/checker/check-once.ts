@@ -3,6 +3,7 @@
 import { withTryLock, type Pool, type PoolClient } from '@jetbridge/db';
 import type { Logger } from '@jetbridge/telemetry';
 import { finishBuild } from '../builds/index.ts';
+import { lastErrorMessageSql } from '../builds/last-error.ts';
 import type { Checkable } from './check-plan.ts';
 import { loadCheckable, loadPeriodicCheckables, type CheckCandidate } from './load-checkables.ts';
 import { recordCheckResults } from './record-check-results.ts';
@@ -44,8 +45,7 @@ async function prerequisite(
   if (buildId === undefined) return { state: 'done' };
   const found = await client.query<{ status: string; name: string | null; error: string | null }>(
     `SELECT b.status, rt.name,
-       (SELECT e.data->>'message' FROM build_events e WHERE e.build_id = b.id AND e.type = 'error'
-        ORDER BY e.event_id DESC LIMIT 1) AS error
+       ${lastErrorMessageSql('b.id')} AS error
      FROM builds b LEFT JOIN resource_types rt ON rt.id = b.resource_type_id WHERE b.id = $1`,
     [buildId],
   );

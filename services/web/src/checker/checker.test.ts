@@ -184,6 +184,45 @@ describe('resource checker', () => {
     assert.notEqual(row.rows[0].last_checked, null);
   });
 
+  it('records a check error quoting a NUL from the script, and still checks every resource', async () => {
+    const p = await world.createPipeline(
+      config(
+        {},
+        {
+          resources: [
+            { name: 'repo', type: 'mock', source: { a: 1 } },
+            { name: 'other', type: 'mock', source: { b: 2 } },
+          ],
+        },
+      ),
+    );
+    await pass();
+    const [broken] = await checks('resource_id', p.resources.repo!);
+    const [fine] = await checks('resource_id', p.resources.other!);
+    // What a check printing a NUL byte gets: the JSON parser quotes the raw output.
+    await inTransaction(world.pool, (c) =>
+      appendBuildEvents(c, broken!.id, [
+        errorEvent({ id: '1' }, "malformed resource output: Unexpected token '\u0000'"),
+      ]),
+    );
+    await world.finish(broken!.id, 'errored');
+    await world.finish(fine!.id, 'succeeded');
+
+    await pass();
+
+    const rows = await world.pool.query(
+      'SELECT name, check_error, last_checked FROM resources WHERE id = ANY($1) ORDER BY name',
+      [[p.resources.repo, p.resources.other]],
+    );
+    assert.deepEqual(
+      rows.rows.map((r) => [r.name, r.check_error, r.last_checked !== null]),
+      [
+        ['other', null, true],
+        ['repo', "malformed resource output: Unexpected token '\ufffd'", true],
+      ],
+    );
+  });
+
   it('checks the custom types a resource uses, and plans their image', async () => {
     const p = await world.createPipeline(
       config(
