@@ -33,8 +33,10 @@ describe('pod-executor against kubesim', () => {
     const missing = testStepJob({ run: { path: 'no-such-command', args: [], env: {} } });
     const missingOutcome = collectStep(harness.bus, missing);
     await harness.bus.publishStepJob(missing);
-    const { final } = await missingOutcome;
+    const { final, stdout, stderr } = await missingOutcome;
     assert.equal(final.kind, 'errored');
+    // Only the error says so: no complaint of the shell or of `setsid` in the log.
+    assert.equal(`${stdout.toString()}${stderr.toString()}`, '');
     assert.match(
       final.kind === 'errored' ? final.message : '',
       /"no-such-command": executable file not found/,

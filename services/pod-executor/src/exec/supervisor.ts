@@ -15,7 +15,9 @@ import { stateMountPath } from '../pods/volumes.ts';
 // has it): a stop signals all of its processes, and once it exits, what it left running is killed,
 // so its outputs are a consistent snapshot for archiving. The status file is written once the tees
 // have finished (output that a leftover process outside the session keeps writing is cut after a
-// second), so a follower that sees it has all the output. The script exits with the command's status; `notStartedStatus` and
+// second), so a follower that sees it has all the output. A command that does not exist is not
+// started (status 127, nothing in the log: the executor reports it as Concourse words it, instead
+// of the complaint of `setsid` or the shell). The script exits with the command's status; `notStartedStatus` and
 // `stdinIncompleteStatus` mean this exec started nothing.
 export const notStartedStatus = 197;
 export const stdinIncompleteStatus = 196;
@@ -34,7 +36,13 @@ o=$!
 e=$!
 exec 3>"$s/stdout.pipe" 4>"$s/stderr.pipe" 5>&- 6>&-
 if command -v setsid >/dev/null; then g=setsid; else g=; fi
-if cd "$d" 2>&4; then
+if ! cd "$d" 2>&4; then
+  exec 3>&- 4>&-
+  code=1
+elif ! command -v "$1" >/dev/null 2>&1 && case $1 in */*) [ ! -e "$1" ] ;; *) : ;; esac; then
+  exec 3>&- 4>&-
+  code=127
+else
   $g "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
   p=$!
   echo "$p" >"$s/pid"
@@ -48,9 +56,6 @@ if cd "$d" 2>&4; then
   code=$?
   kill "$w" 2>/dev/null
   [ -z "$g" ] || kill -KILL -"$p" 2>/dev/null
-else
-  exec 3>&- 4>&-
-  code=1
 fi
 ( sleep 1; kill "$o" "$e" ) </dev/null &
 k=$!
