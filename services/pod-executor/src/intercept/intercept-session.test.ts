@@ -89,6 +89,17 @@ describe('intercept sessions', () => {
     assert.ok(session.outputs.some((o) => o.executableNotFound));
   });
 
+  it('says the pod is gone when it no longer exists, not that the executable is missing', async () => {
+    const session = await intercept(
+      harness.bus,
+      'no-such-pod-b1-task-00000000',
+      { path: 'bash', args: [] },
+      '',
+    );
+    assert.equal(session.refused, 'pod no-such-pod-b1-task-00000000 no longer exists');
+    assert.ok(!session.outputs.some((o) => o.executableNotFound));
+  });
+
   it('reports exit status 127 of a command that exists, not a missing executable', async () => {
     const session = await intercept(
       harness.bus,

@@ -15,7 +15,9 @@ export class ExecFailedError extends Error {
   constructor(message: string, statusCode?: number) {
     super(message);
     this.statusCode = statusCode;
+    // A refused request (the pod is gone, say) is not a missing executable.
     this.executableNotFound =
+      statusCode === undefined &&
       !/container not found/i.test(message) &&
       /not found|no such file|executable file/i.test(message);
   }

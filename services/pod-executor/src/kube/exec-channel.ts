@@ -62,6 +62,22 @@ function connectionOptions(kc: KubeConfig): Promise<WebSocket.ClientOptions> {
   return options;
 }
 
+// Why the API server refused an exec, in words: a pod that is gone says so instead of showing the
+// server's Status object.
+function refusal(request: ExecRequest, statusCode: number | undefined, body: string): Error {
+  if (statusCode === 404) {
+    let reason: unknown;
+    try {
+      reason = (JSON.parse(body) as { reason?: unknown }).reason;
+    } catch {
+      reason = undefined;
+    }
+    if (reason === 'NotFound')
+      return new ExecFailedError(`pod ${request.pod} no longer exists`, statusCode);
+  }
+  return new ExecFailedError(`exec refused (${statusCode}): ${body}`, statusCode);
+}
+
 export class ExecChannel {
   readonly #ws: WebSocket;
   readonly exitCode: Promise<number>;
@@ -108,9 +124,7 @@ export class ExecChannel {
       ws.once('unexpected-response', (_req, res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString('utf8')));
-        res.on('end', () =>
-          reject(new ExecFailedError(`exec refused (${res.statusCode}): ${text}`, res.statusCode)),
-        );
+        res.on('end', () => reject(refusal(request, res.statusCode, text)));
       });
       ws.once('error', reject);
     });
