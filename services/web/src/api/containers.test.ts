@@ -53,8 +53,9 @@ describe('containers', () => {
   it('answers a search for check containers with the newest one of each resource', async () => {
     await api.pool.query(
       `INSERT INTO containers (handle, pod_name, team_id, pipeline_id, resource_id, type, state,
-         worker_name, created_at)
-       SELECT h, 'chk-' || h, t.id, r.pipeline_id, r.id, 'check', 'created', 'k8s-ci', now() - age
+         worker_name, created_at, step_name)
+       SELECT h, 'chk-' || h, t.id, r.pipeline_id, r.id, 'check', 'created', 'k8s-ci', now() - age,
+         r.name
        FROM teams t, resources r,
          (VALUES ('h-chk-old', interval '5 minutes'), ('h-chk-new', interval '1 minute')) AS v(h, age)
        WHERE t.name = 'main' AND r.name = 'repo'`,
@@ -62,10 +63,13 @@ describe('containers', () => {
     const query = 'type=check&pipeline_name=ci&resource_name=repo';
     const list = (await (await api.request(`${C}?${query}`, { as: 'admin' })).json()) as Array<{
       id: string;
+      step_name?: string;
+      resource_name?: string;
     }>;
+    // fly shows step_name and resource_name side by side: the resource's name once.
     assert.deepEqual(
-      list.map((c) => c.id),
-      ['h-chk-new'],
+      list.map((c) => [c.id, c.step_name, c.resource_name]),
+      [['h-chk-new', undefined, 'repo']],
     );
   });
 

@@ -26,12 +26,16 @@ export interface ContainerRow {
 }
 
 export function presentContainer(row: ContainerRow): Container {
+  // A resource's check container is named by its resource alone: fly shows step_name and
+  // resource_name side by side, and both hold the resource's name. (A resource type's check keeps
+  // its step name, fly showing no resource_type_name.)
+  const named = row.type === 'check' && row.resource_name !== null;
   return omitEmpty<Container>(
     { id: row.handle, worker_name: row.worker_name },
     {
       state: row.state,
       type: row.type,
-      step_name: row.step_name,
+      step_name: named ? '' : row.step_name,
       attempt: row.attempt,
       pipeline_id: row.pipeline_id,
       job_id: row.job_id,
