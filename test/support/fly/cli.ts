@@ -1,0 +1,28 @@
+// `fly` on the command line, for a machine without a fly binary: the protocol client the tests use,
+// which speaks, prints and exits as fly does. Targets live in ~/.flyrc as fly keeps them, so a real
+// fly can take over later. Standard input is read to its end before the command runs, so an
+// interactive `fly intercept` shell is not possible; `fly intercept ... -- command` is.
+//
+//   node_modules/.bin/node test/support/fly/cli.ts -t local login -c http://localhost:8080 ...
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { FlyExit } from './protocol/errors.ts';
+import { FlyIO } from './protocol/io.ts';
+import { runProtocolFly } from './protocol/run.ts';
+
+const stdin = process.stdin.isTTY ? undefined : readFileSync(0, 'utf8');
+const io = new FlyIO(process.env.HOME ?? homedir(), { ...process.env }, stdin);
+
+let out = 0;
+let err = 0;
+io.onOutput(() => {
+  process.stdout.write(io.stdout.slice(out));
+  process.stderr.write(io.stderr.slice(err));
+  out = io.stdout.length;
+  err = io.stderr.length;
+});
+process.on('SIGINT', () => {
+  if (!io.interrupt()) io.abort.abort(new FlyExit(130));
+});
+
+process.exitCode = await runProtocolFly(process.argv.slice(2), io);
