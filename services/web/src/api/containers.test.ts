@@ -73,6 +73,17 @@ describe('containers', () => {
     );
   });
 
+  it('leaves out containers whose pod the reaper found gone', async () => {
+    await api.pool.query(
+      `INSERT INTO containers (handle, pod_name, team_id, type, state, worker_name, missing_since)
+       SELECT 'h-gone', 'gone', t.id, 'task', 'created', 'k8s-ci', now()
+       FROM teams t WHERE t.name = 'main'`,
+    );
+    const list = (await (await api.request(C, { as: 'admin' })).json()) as Array<{ id: string }>;
+    assert.ok(list.length > 0);
+    assert.ok(!list.some((c) => c.id === 'h-gone'));
+  });
+
   it('gets one container by handle and 404s for others', async () => {
     const res = await api.request(`${C}/h-get`, { as: 'admin' });
     assert.equal(((await res.json()) as { type: string }).type, 'get');

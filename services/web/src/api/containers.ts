@@ -22,7 +22,8 @@ export const CONTAINER_SELECT = `
 export async function listContainers(req: ApiRequest): Promise<Response> {
   const q = req.query;
   const params: unknown[] = [req.team!.id];
-  const where = ['c.team_id = $1'];
+  // A container whose pod the reaper found gone is not offered, though its row waits out a grace.
+  const where = ['c.team_id = $1', 'c.missing_since IS NULL'];
   const add = (sql: string, value: unknown) =>
     where.push(sql.replace('?', `$${params.push(value)}`));
 
