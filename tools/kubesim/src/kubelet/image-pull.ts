@@ -34,7 +34,9 @@ export async function pullImage(
     return lookup.spec;
   }
 
-  const failure = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`;
+  const failure = `Failed to pull image "${image}": rpc error: code = NotFound desc = ${
+    lookup.spec.reason ?? `failed to pull and unpack image "${image}": not found`
+  }`;
   reporter.report({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"` });
   reporter.wait('ErrImagePull', failure);
   reporter.report({ type: 'Warning', reason: 'Failed', message: failure });

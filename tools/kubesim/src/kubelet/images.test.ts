@@ -31,6 +31,22 @@ describe('image catalog', () => {
     assert.deepEqual(catalog.lookup('Bad Image'), { ok: false, reason: 'InvalidImageName' });
   });
 
+  it('refuses resource images it has no implementation of, saying so', () => {
+    const catalog = new ImageCatalog();
+    const git = catalog.lookup('concourse/git-resource:1.17');
+    assert.equal(git.ok && git.spec.kind, 'unpullable');
+    assert.match(
+      git.ok && git.spec.kind === 'unpullable' ? (git.spec.reason ?? '') : '',
+      /kubesim does not run concourse\/git-resource: .* need a real cluster/,
+    );
+    for (const image of ['concourse/mock-resource', 'concourse/time-resource:1']) {
+      assert.equal(
+        catalog.lookup(image).ok && (catalog.lookup(image) as { spec: { kind: string } }).spec.kind,
+        'host',
+      );
+    }
+  });
+
   it('maps the musl busybox tags to the busybox root', () => {
     const catalog = new ImageCatalog();
     for (const image of ['busybox:stable-musl', 'docker.io/library/busybox:musl']) {

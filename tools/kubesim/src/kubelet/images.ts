@@ -11,8 +11,8 @@ export type ImageSpec =
   // a root with the host's shared libraries and no shell or tools at all, like distroless images;
   // `programs` binds host files at paths of the root (distroless/nodejs has /nodejs/bin/node)
   | { kind: 'shell-less'; programs?: Record<string, string> }
-  // pulling fails the way a kubelet reports a missing image
-  | { kind: 'unpullable' };
+  // pulling fails the way a kubelet reports a missing image, with kubesim's reason when it has one
+  | { kind: 'unpullable'; reason?: string };
 
 export type ImageLookup = { ok: true; spec: ImageSpec } | { ok: false; reason: 'InvalidImageName' };
 
@@ -102,6 +102,19 @@ export class ImageCatalog {
     if (distroless) return { ok: true, spec: distroless };
     if (repository.includes('does-not-exist') || repository.includes('unpullable')) {
       return { ok: true, spec: { kind: 'unpullable' } };
+    }
+    // A resource image kubesim has no implementation of would run the host's filesystem, where
+    // /opt/resource/check does not exist: say why instead.
+    if (/^concourse\/[a-z0-9-]+-resource$/.test(repository)) {
+      return {
+        ok: true,
+        spec: {
+          kind: 'unpullable',
+          reason:
+            `kubesim does not run ${repository}: of the resource images, only mock, time and ` +
+            'registry-image run here; other resource types need a real cluster',
+        },
+      };
     }
     return { ok: true, spec: { kind: 'host' } };
   }
