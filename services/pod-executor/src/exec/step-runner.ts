@@ -17,13 +17,18 @@ import { findPodByHandle, startPod } from '../pods/startup.ts';
 import { defaultToolboxImage, toolboxForm } from '../pods/toolbox-form.ts';
 import { resolveStepPath } from '../pods/volumes.ts';
 import type { PodExecutorSettings } from '../settings.ts';
-import { isExecutableMissing } from './executable-check.ts';
 import { followOutput } from './follow-output.ts';
 import { OutputPublisher } from './output-publisher.ts';
 import { runExec } from './run-exec.ts';
 import { StepStoppedError, untilStopped } from './step-stop.ts';
 import { streamInputs } from './stream-inputs.ts';
-import { parseProbe, probeCommand, signalCommand, startCommand } from './supervisor.ts';
+import {
+  missingCommand,
+  parseProbe,
+  probeCommand,
+  signalCommand,
+  startCommand,
+} from './supervisor.ts';
 
 export interface StepDeps {
   client: KubeClient;
@@ -154,11 +159,9 @@ async function runStepInPod(
     return;
   }
   logger.info({ exit_status: exitStatus }, 'step-exited');
-  // As in Concourse, a command that cannot be found is an error of the step, not its failure.
-  if (
-    exitStatus === 127 &&
-    (await isExecutableMissing(client, job.podName, job.run.path, runDir(job)))
-  ) {
+  // As in Concourse, a command that cannot be found is an error of the step, not its failure. The
+  // supervisor, which looked for it, left a mark when it did not start it.
+  if (exitStatus === 127 && (await commandWasMissing(client, job.podName))) {
     await publish(deps, job, {
       kind: 'errored',
       message: `exec: "${job.run.path}": executable file not found in $PATH`,
@@ -209,6 +212,14 @@ async function startSupervisor(
   if (stdin.length > 0) await channel.write(stdin);
   channel.closeStdin();
   return channel;
+}
+
+async function commandWasMissing(client: KubeClient, podName: string): Promise<boolean> {
+  try {
+    return (await runExec(client, podName, missingCommand(), { timeoutMs: 30_000 })).exitCode === 0;
+  } catch {
+    return false;
+  }
 }
 
 // What happened to a pod whose command's exit status is unknown (killed, evicted, deleted).

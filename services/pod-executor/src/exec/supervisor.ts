@@ -16,12 +16,32 @@ import { stateMountPath } from '../pods/volumes.ts';
 // so its outputs are a consistent snapshot for archiving. The status file is written once the tees
 // have finished (output that a leftover process outside the session keeps writing is cut after a
 // second), so a follower that sees it has all the output. A command that does not exist is not
-// started (status 127, nothing in the log: the executor reports it as Concourse words it, instead
-// of the complaint of `setsid` or the shell). The script exits with the command's status; `notStartedStatus` and
+// started: status 127, nothing in the log, and a `missing` file that tells the executor so (it
+// reports it as Concourse words it, instead of the complaint of `setsid` or the shell). The script exits with the command's status; `notStartedStatus` and
 // `stdinIncompleteStatus` mean this exec started nothing.
 export const notStartedStatus = 197;
 export const stdinIncompleteStatus = 196;
-const startScript = `s=$1; d=$2; n=$3; t=$4; shift 4
+
+// The scripts find their tools (tee, mkfifo, head, wc, setsid, tar...) in the usual directories
+// too: a task's params may set a PATH without them. The step's own command is looked up, and runs,
+// with the task's PATH alone.
+const usualPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const withUsualPath = (script: string): string =>
+  `PATH="\${PATH:+$PATH:}${usualPath}"; export PATH\n${script}`;
+
+const startScript = `task_path=$PATH
+PATH="\${PATH:+$PATH:}${usualPath}"; export PATH
+s=$1; d=$2; n=$3; t=$4; shift 4
+# An executable file named by the path, or found on the task's PATH; shell builtins do not count,
+# as they do not for the runtime's exec.
+present() {
+  case $1 in */*) [ -e "$1" ]; return ;; '') return 1 ;; esac
+  set -f; ifs=$IFS; IFS=:
+  for dir in \${task_path:-${usualPath}}; do
+    if [ -f "\${dir:-.}/$1" ] && [ -x "\${dir:-.}/$1" ]; then IFS=$ifs; set +f; return 0; fi
+  done
+  IFS=$ifs; set +f; return 1
+}
 exec 5>&1 6>&2 >/dev/null 2>&1
 if [ "$n" -gt 0 ]; then head -c "$n" >"$s/stdin.$t"; else : >"$s/stdin.$t"; fi
 got=$(wc -c <"$s/stdin.$t"); got=$((got + 0))
@@ -35,15 +55,16 @@ o=$!
 ( trap '' PIPE; exec tee -a "$s/stderr" <"$s/stderr.pipe" >&6 5>&- 6>&- ) &
 e=$!
 exec 3>"$s/stdout.pipe" 4>"$s/stderr.pipe" 5>&- 6>&-
-if command -v setsid >/dev/null; then g=setsid; else g=; fi
+g=$(command -v setsid); case $g in /*) ;; *) g= ;; esac
 if ! cd "$d" 2>&4; then
   exec 3>&- 4>&-
   code=1
-elif ! command -v "$1" >/dev/null 2>&1 && case $1 in */*) [ ! -e "$1" ] ;; *) : ;; esac; then
+elif ! present "$1"; then
   exec 3>&- 4>&-
+  : >"$s/missing"
   code=127
 else
-  $g "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
+  PATH=$task_path $g "$@" <"$s/stdin" >&3 2>&4 3>&- 4>&- &
   p=$!
   echo "$p" >"$s/pid"
   ( while [ ! -e "$s/stop" ]; do sleep 0.2 2>/dev/null || sleep 1; done
@@ -126,7 +147,7 @@ export function followCommand(
   return [
     'sh',
     '-c',
-    followScript,
+    withUsualPath(followScript),
     'jetbridge-follow',
     stateDir,
     String(offsets.stdout),
@@ -135,15 +156,27 @@ export function followCommand(
 }
 
 export function probeCommand(stateDir = stateMountPath): string[] {
-  return ['sh', '-c', probeScript, 'jetbridge-probe', stateDir];
+  return ['sh', '-c', withUsualPath(probeScript), 'jetbridge-probe', stateDir];
 }
 
 export function statusCommand(stateDir = stateMountPath): string[] {
-  return ['cat', `${stateDir}/status`];
+  return ['sh', '-c', withUsualPath('cat "$1/status"'), 'jetbridge-status', stateDir];
+}
+
+/** Exits 0 when the supervisor found the step's command missing and started nothing. */
+export function missingCommand(stateDir = stateMountPath): string[] {
+  return ['sh', '-c', '[ -e "$1/missing" ]', 'jetbridge-missing', stateDir];
 }
 
 export function signalCommand(graceSeconds: number, stateDir = stateMountPath): string[] {
-  return ['sh', '-c', signalScript, 'jetbridge-signal', stateDir, String(graceSeconds)];
+  return [
+    'sh',
+    '-c',
+    withUsualPath(signalScript),
+    'jetbridge-signal',
+    stateDir,
+    String(graceSeconds),
+  ];
 }
 
 export interface ProbeResult {
