@@ -2,13 +2,28 @@
 // `tar xf -` reads a stream, `tar cf -` becomes one. Both run under busybox `sh` and `tar`.
 import { Readable } from 'node:stream';
 import type { KubeClient } from '../kube/kube-client.ts';
+import { withUsualPath } from '../exec/supervisor.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 
 export class TarExecError extends Error {
   override name = 'TarExecError';
 }
 
-const extractScript = 'mkdir -p "$1" && cd "$1" && tar xf -';
+/** `tar xf -` into `path` of the main container (made first), reading the tar on stdin. */
+export function extractCommand(path: string): string[] {
+  return [
+    'sh',
+    '-c',
+    withUsualPath('mkdir -p "$1" && cd "$1" && exec tar xf -'),
+    'jetbridge-extract',
+    path,
+  ];
+}
+
+/** `tar cf -` of `path` of the main container, the tar on stdout. */
+export function archiveCommand(path: string): string[] {
+  return ['sh', '-c', withUsualPath('exec tar cf - -C "$1" .'), 'jetbridge-archive', path];
+}
 
 function stderrText(chunks: Buffer[]): string {
   return Buffer.concat(chunks).toString('utf8').trim().slice(0, 2000);
@@ -24,7 +39,7 @@ export async function extractIntoPod(
   const stderr: Buffer[] = [];
   const target = await client.exec(podName, {
     container: mainContainer,
-    command: ['sh', '-c', extractScript, 'jetbridge-extract', path],
+    command: extractCommand(path),
     stdin: true,
     onStderr: (chunk) => stderr.push(chunk),
   });
@@ -64,7 +79,7 @@ export async function archiveFromPod(
   });
   const channel = await client.exec(podName, {
     container: mainContainer,
-    command: ['tar', 'cf', '-', '-C', path, '.'],
+    command: archiveCommand(path),
     stdin: false,
     onStdout: (chunk) => {
       if (!stream.push(chunk)) exec.channel?.pause();

@@ -4,6 +4,7 @@ import type { StepJob } from '@jetbridge/bus';
 import type { Logger } from '@jetbridge/telemetry';
 import type { ArtifactStoreClient } from '../artifacts/store-client.ts';
 import { extractStoredInput } from '../artifacts/stored-input.ts';
+import { archiveCommand, extractCommand } from '../artifacts/tar-exec.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 import { inputExtractPath } from '../pods/volumes.ts';
@@ -11,8 +12,6 @@ import { inputExtractPath } from '../pods/volumes.ts';
 export class InputStreamError extends Error {
   override name = 'InputStreamError';
 }
-
-const extractScript = 'mkdir -p "$1" && cd "$1" && tar xf -';
 
 export async function streamPodInput(
   client: KubeClient,
@@ -22,7 +21,7 @@ export async function streamPodInput(
   const stderr: Buffer[] = [];
   const target = await client.exec(to.podName, {
     container: mainContainer,
-    command: ['sh', '-c', extractScript, 'jetbridge-extract', to.path],
+    command: extractCommand(to.path),
     stdin: true,
     onStderr: (chunk) => stderr.push(chunk),
   });
@@ -30,7 +29,7 @@ export async function streamPodInput(
   let writeFailure: unknown = null;
   const source = await client.exec(from.podName, {
     container: mainContainer,
-    command: ['tar', 'cf', '-', '-C', from.path, '.'],
+    command: archiveCommand(from.path),
     stdin: false,
     onStdout: (chunk) => {
       source.pause();

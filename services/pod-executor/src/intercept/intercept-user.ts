@@ -4,6 +4,7 @@
 // container's user in silence.
 import type { InterceptOpen } from '@jetbridge/bus';
 import type { KubeClient } from '../kube/kube-client.ts';
+import { withUsualPath } from '../exec/supervisor.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 
 export type UserPlan =
@@ -29,7 +30,7 @@ async function probe(client: KubeClient, podName: string, user: string): Promise
   try {
     const check = await client.exec(podName, {
       container: mainContainer,
-      command: ['sh', '-c', probeScript, user],
+      command: ['sh', '-c', withUsualPath(probeScript), user],
       stdin: false,
       onStdout: (chunk) => chunks.push(chunk),
     });
