@@ -110,6 +110,50 @@ describe('the web server', () => {
     });
   });
 
+  it('tells fly of a missing executable: a flag for its bash fallback, an error for any other command', async () => {
+    await api.pool.query(
+      `INSERT INTO containers (handle, pod_name, team_id, type, state, worker_name, user_name)
+       SELECT 'h-nf', 'ci-unit-b1-task-00nf', id, 'task', 'created', 'k8s-ci', 'root'
+       FROM teams WHERE name = 'main'`,
+    );
+    // What the pod executor sends when the process cannot be found (intercept-session.ts).
+    const executor = api.ctx.bus.serveIntercepts(async (req) => {
+      setImmediate(() => {
+        void (async () => {
+          await api.ctx.bus.sendInterceptOutput(req.sessionId, {
+            v: 1,
+            executableNotFound: true,
+            error: `${req.process.path}: executable not found`,
+          });
+          await api.ctx.bus.sendInterceptOutput(req.sessionId, { v: 1, exitStatus: 127 });
+        })();
+      });
+      return { v: 1, ok: true };
+    });
+    const session = async (path: string) => {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${server.port}/api/v1/teams/main/containers/h-nf/hijack`,
+        { headers: { Authorization: await api.auth('admin') } },
+      );
+      await once(ws, 'open');
+      const messages: unknown[] = [];
+      ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+      const closed = once(ws, 'close');
+      ws.send(JSON.stringify({ path, args: null, env: ['TERM='], dir: '/tmp/build' }));
+      await closed;
+      return messages;
+    };
+    try {
+      assert.deepEqual(await session('bash'), [{ executable_not_found: true }]);
+      assert.deepEqual(await session('nosuch'), [
+        { executable_not_found: true },
+        { error: 'exec: "nosuch": executable file not found in $PATH' },
+      ]);
+    } finally {
+      await executor.stop();
+    }
+  });
+
   it('refuses a hijack upgrade without a token', async () => {
     const ws = new WebSocket(
       `ws://127.0.0.1:${server.port}/api/v1/teams/main/containers/h-1/hijack`,

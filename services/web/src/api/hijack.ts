@@ -36,13 +36,20 @@ export async function acceptHijack(req: ApiRequest): Promise<(socket: WebSocket)
   return (socket) => bridgeHijack(req, container, socket);
 }
 
-function toClient(msg: InterceptOutput): object | null {
-  if (msg.stdout !== undefined) return { stdout: msg.stdout };
-  if (msg.stderr !== undefined) return { stderr: msg.stderr };
-  if (msg.exitStatus !== undefined) return { exit_status: msg.exitStatus };
-  if (msg.executableNotFound) return { executable_not_found: true };
-  if (msg.error !== undefined) return { error: msg.error };
-  return null;
+// What fly reads for one message of the session. A missing executable is flagged, which makes fly
+// retry its default `bash` with `sh`; for any other command the error goes too, so fly prints it
+// and exits non-zero instead of ending as if the command had succeeded.
+function toClient(msg: InterceptOutput, path: string): object[] {
+  if (msg.stdout !== undefined) return [{ stdout: msg.stdout }];
+  if (msg.stderr !== undefined) return [{ stderr: msg.stderr }];
+  if (msg.exitStatus !== undefined) return [{ exit_status: msg.exitStatus }];
+  if (msg.executableNotFound) {
+    const flag = { executable_not_found: true };
+    if (path === 'bash') return [flag];
+    return [flag, { error: `exec: "${path}": executable file not found in $PATH` }];
+  }
+  if (msg.error !== undefined) return [{ error: msg.error }];
+  return [];
 }
 
 function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocket): void {
@@ -58,9 +65,10 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
   // Input that arrives before the executor has the session open waits here: the executor
   // subscribes to the input subject only once its exec is connected.
   let pending: InterceptInput[] | null = [];
+  // The command asked for, once the session's spec has come.
+  let path = 'bash';
   const output = bus.onInterceptOutput(sessionId, (msg) => {
-    const reply = toClient(msg);
-    if (reply) socket.send(JSON.stringify(reply));
+    for (const reply of toClient(msg, path)) socket.send(JSON.stringify(reply));
     const ends = msg.exitStatus !== undefined || msg.executableNotFound || msg.error !== undefined;
     if (ends) finish();
   });
@@ -113,6 +121,7 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
   }
 
   async function open(spec: ProcessSpec) {
+    path = spec.path || 'bash';
     try {
       const reply = await bus.openIntercept({
         v: 1,
@@ -120,7 +129,7 @@ function bridgeHijack(req: ApiRequest, container: ContainerRow, socket: WebSocke
         handle: container.handle,
         podName: container.pod_name,
         process: {
-          path: spec.path || 'bash',
+          path,
           args: spec.args ?? [],
           env: spec.env ?? [],
           ...(spec.dir ? { dir: spec.dir } : {}),
