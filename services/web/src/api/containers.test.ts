@@ -84,6 +84,28 @@ describe('containers', () => {
     assert.ok(!list.some((c) => c.id === 'h-gone'));
   });
 
+  it("offers a resource's newest check container whose pod is still there", async () => {
+    // The newest check pod was evicted (the reaper marked it missing); an older one still runs.
+    await api.pool.query(
+      `INSERT INTO containers (handle, pod_name, team_id, pipeline_id, resource_id, type, state,
+         worker_name, created_at, step_name, missing_since)
+       SELECT h, 'chk-' || h, t.id, r.pipeline_id, r.id, 'check', 'created', 'k8s-ci', now() - age,
+         r.name, gone
+       FROM teams t, resources r,
+         (VALUES ('h-chk-alive', interval '30 seconds', NULL::timestamptz),
+                 ('h-chk-gone', interval '10 seconds', now())) AS v(h, age, gone)
+       WHERE t.name = 'main' AND r.name = 'repo'`,
+    );
+    const query = 'type=check&pipeline_name=ci&resource_name=repo';
+    const list = (await (await api.request(`${C}?${query}`, { as: 'admin' })).json()) as Array<{
+      id: string;
+    }>;
+    assert.deepEqual(
+      list.map((c) => c.id),
+      ['h-chk-alive'],
+    );
+  });
+
   it('gets one container by handle and 404s for others', async () => {
     const res = await api.request(`${C}/h-get`, { as: 'admin' });
     assert.equal(((await res.json()) as { type: string }).type, 'get');

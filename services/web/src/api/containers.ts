@@ -76,7 +76,7 @@ export async function listContainers(req: ApiRequest): Promise<Response> {
       WHERE newer.type = 'check' AND newer.team_id = c.team_id
         AND newer.resource_id IS NOT DISTINCT FROM c.resource_id
         AND newer.resource_type_id IS NOT DISTINCT FROM c.resource_type_id
-        AND newer.created_at > c.created_at)`);
+        AND newer.created_at > c.created_at AND newer.missing_since IS NULL)`);
   }
 
   const rows = await req.ctx.pool.query<ContainerRow>(
