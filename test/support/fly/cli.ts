@@ -4,13 +4,20 @@
 // interactive `fly intercept` shell is not possible; `fly intercept ... -- command` is.
 //
 //   node_modules/.bin/node test/support/fly/cli.ts -t local login -c http://localhost:8080 ...
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { FlyExit } from './protocol/errors.ts';
 import { FlyIO } from './protocol/io.ts';
 import { runProtocolFly } from './protocol/run.ts';
 
-const stdin = process.stdin.isTTY ? undefined : readFileSync(0, 'utf8');
+// Read as a stream: a pipe whose writer has not written yet is not an error, only a wait.
+async function readStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const stdin = await readStdin();
 const io = new FlyIO(process.env.HOME ?? homedir(), { ...process.env }, stdin);
 
 let out = 0;

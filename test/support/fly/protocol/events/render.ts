@@ -51,6 +51,8 @@ export async function renderBuild(
       if (event === null) return exitStatus;
     } catch (err) {
       if (err instanceof GoPanic) throw err;
+      // Stopped from outside (Ctrl-C, a timeout): the reason ends the command, not a parse error.
+      if (io.abort.signal.aborted) throw io.abort.signal.reason;
       if (opts.ignoreEventParsingErrors && err instanceof EventParseError && err.skippable)
         continue;
       io.println(`failed to parse next event: ${(err as Error).message}`);
