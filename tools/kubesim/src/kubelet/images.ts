@@ -111,8 +111,9 @@ export class ImageCatalog {
         spec: {
           kind: 'unpullable',
           reason:
-            `kubesim does not run ${repository}: of the resource images, only mock, time and ` +
-            'registry-image run here; other resource types need a real cluster',
+            `kubesim does not run ${repository}: of the resource images, only mock, time, ` +
+            'registry-image and docker-image (image checks) run here; other resource types need ' +
+            'a real cluster',
         },
       };
     }
