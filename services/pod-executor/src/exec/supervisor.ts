@@ -17,8 +17,9 @@ import { stateMountPath } from '../pods/volumes.ts';
 // have finished (output that a leftover process outside the session keeps writing is cut after a
 // second), so a follower that sees it has all the output. A command that does not exist is not
 // started: status 127, nothing in the log, and a `missing` file that tells the executor so (it
-// reports it as Concourse words it, instead of the complaint of `setsid` or the shell). The script exits with the command's status; `notStartedStatus` and
-// `stdinIncompleteStatus` mean this exec started nothing.
+// reports it as Concourse words it, instead of the complaint of `setsid` or the shell). The script
+// exits with the command's status; `notStartedStatus` and `stdinIncompleteStatus` mean this exec
+// started nothing.
 export const notStartedStatus = 197;
 export const stdinIncompleteStatus = 196;
 
