@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Bus, MemoryTransport } from '@jetbridge/bus';
 import { channels, createPool, createTestDatabase, Wakeups, type Pool } from '@jetbridge/db';
 import { createRegistry, silentLogger } from '@jetbridge/telemetry';
-import { startWeb } from '@jetbridge/web';
+import { RecentBuildEvents, startWeb } from '@jetbridge/web';
 import { fly, type FlyResult } from '../../support/fly/index.ts';
 import { freePort } from '../../support/processes.ts';
 
@@ -54,6 +54,7 @@ export async function startPipelineWeb(): Promise<PipelineWeb> {
     logger: silentLogger(),
     registry: createRegistry('pipelines-test'),
     replicaId: `pipelines-test-${process.pid}`,
+    recentEvents: new RecentBuildEvents(),
   });
 
   const home = await mkdtemp(join(tmpdir(), 'jb-pipelines-fly-'));
