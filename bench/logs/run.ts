@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fly } from '../../test/support/fly/index.ts';
 import { startDistributed } from '../../test/support/jetbridge.ts';
+import { apiToken, buildEventStream } from '../support/event-stream.ts';
 
 const { values } = parseArgs({
   options: {
@@ -101,61 +102,6 @@ function rssMiB(pid: number | undefined): number {
   }
 }
 
-async function token(url: string): Promise<string> {
-  const response = await fetch(`${url}/sky/issuer/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from('fly:Zmx5').toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: 'test',
-      password: 'test',
-      scope: 'openid profile email federated:id groups',
-    }),
-  });
-  if (!response.ok) throw new Error(`login failed: ${response.status}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-// The build's events as fly reads them, one parsed event at a time.
-async function* buildEvents(url: string, auth: string, buildId: number) {
-  const response = await fetch(`${url}/api/v1/builds/${buildId}/events`, {
-    headers: { authorization: `Bearer ${auth}`, accept: 'text/event-stream' },
-    signal: AbortSignal.timeout(boundMs),
-  });
-  if (!response.ok || !response.body) throw new Error(`events failed: ${response.status}`);
-  const decoder = new TextDecoder();
-  // Chunks of the event being received, joined once its blank line arrives: a large event spans
-  // many chunks, and searching the joined text at every chunk would cost its length each time.
-  let parts: string[] = [];
-  try {
-    for await (const chunk of response.body) {
-      let text = decoder.decode(chunk, { stream: true });
-      let end = text.indexOf('\n\n');
-      // A blank line split across two chunks.
-      if (end < 0 && text.startsWith('\n') && parts.at(-1)?.endsWith('\n')) end = -1;
-      else if (end < 0) {
-        parts.push(text);
-        continue;
-      }
-      while (true) {
-        const block = parts.join('') + text.slice(0, Math.max(end, 0));
-        text = text.slice(end + 2);
-        parts = [];
-        const dataAt = block.indexOf('data:');
-        if (dataAt >= 0) yield JSON.parse(block.slice(dataAt + 5)) as StreamEvent;
-        end = text.indexOf('\n\n');
-        if (end < 0) break;
-      }
-      if (text !== '') parts.push(text);
-    }
-  } finally {
-    await response.body.cancel().catch(() => {});
-  }
-}
-
 async function main(): Promise<void> {
   const pipe = await plainPipe();
   if (!pipe.intact || pipe.bytes !== logBytes)
@@ -170,7 +116,7 @@ async function main(): Promise<void> {
     await writeFile(file, pipeline);
     await f('set-pipeline', '-p', 'logs', '-c', file, '-n');
     await f('unpause-pipeline', '-p', 'logs');
-    const auth = await token(jb.url);
+    const auth = await apiToken(jb.url, 'test', 'test');
     const pids = {
       web: jb.processes.get('web')?.child.pid,
       executor: jb.processes.get('pod-executor')?.child.pid,
@@ -194,7 +140,7 @@ async function main(): Promise<void> {
     let firstByteAt = NaN;
     let status = '';
     const errors: string[] = [];
-    for await (const event of buildEvents(jb.url, auth, id)) {
+    for await (const event of buildEventStream<StreamEvent>(jb.url, auth, id, boundMs)) {
       if (event.event === 'error') errors.push(JSON.stringify(event.data));
       if (event.event === 'log' && event.data.origin?.source === 'stdout') {
         if (Number.isNaN(firstByteAt)) firstByteAt = performance.now();
