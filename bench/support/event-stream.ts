@@ -1,24 +1,6 @@
 // What the benchmarks share to watch builds as fly does: a token from the password grant fly uses,
 // and a build's server-sent events, one parsed event at a time.
-
-/** An access token for `username`, from the same grant `fly login` makes. */
-export async function apiToken(url: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/sky/issuer/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from('fly:Zmx5').toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username,
-      password,
-      scope: 'openid profile email federated:id groups',
-    }),
-  });
-  if (!response.ok) throw new Error(`login failed: ${response.status}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
+export { apiToken } from '../../test/support/api-token.ts';
 
 // The data of one event block: its `data:` lines joined, or null when it has none.
 function dataOf(block: string): string | null {

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { startQuickstart } from '../support/jetbridge.ts';
+import { apiToken } from '../support/api-token.ts';
 
 const inflatedBytes = 1024 * 1024 * 1024;
 
@@ -42,12 +43,7 @@ describe('artifact uploads', { timeout: 300_000 }, () => {
   it('stores a gzip that inflates to 1 GiB without the server growing with it', async () => {
     const body = await gzippedZeros(inflatedBytes);
     assert.ok(body.length < 16 * 1024 * 1024);
-    const login = await fetch(`${jb.url}/sky/issuer/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=password&username=test&password=test&scope=openid&client_id=fly&client_secret=Zmx5',
-    });
-    const { access_token } = (await login.json()) as { access_token: string };
+    const access_token = await apiToken(jb.url, 'test', 'test');
     const pid = jb.processes.get('quickstart')!.child.pid!;
     const before = await peakRssBytes(pid);
 

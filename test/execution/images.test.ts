@@ -9,6 +9,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { startDistributed, type RunningJetBridge } from '../support/jetbridge.ts';
 import { flyAs, type FlyAs } from './fly-session.ts';
+import { apiToken } from '../support/api-token.ts';
 
 const pipeline = `
 resource_types:
@@ -74,31 +75,13 @@ describe('image check and get sub-steps', { timeout: 600_000 }, () => {
     await writeFile(file, pipeline);
     assert.equal((await f('set-pipeline', '-p', 'img', '-c', file, '-n')).exitCode, 0);
     assert.equal((await f('unpause-pipeline', '-p', 'img')).exitCode, 0);
-    token = await apiToken();
+    token = await apiToken(jb.url, 'test', 'test');
   });
 
   after(async () => {
     await jb?.stop();
     await rm(home, { recursive: true, force: true });
   });
-
-  async function apiToken(): Promise<string> {
-    const response = await fetch(`${jb.url}/sky/issuer/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('fly:Zmx5').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        username: 'test',
-        password: 'test',
-        scope: 'openid profile email federated:id groups',
-      }),
-    });
-    assert.equal(response.status, 200);
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
 
   async function api(path: string): Promise<Response> {
     return fetch(`${jb.url}${path}`, { headers: { authorization: `Bearer ${token}` } });

@@ -10,6 +10,7 @@ import { createRegistry, silentLogger } from '@jetbridge/telemetry';
 import { RecentBuildEvents, startWeb } from '@jetbridge/web';
 import { fly, type FlyResult } from '../../support/fly/index.ts';
 import { freePort } from '../../support/processes.ts';
+import { apiToken } from '../../support/api-token.ts';
 
 export const USER = 'test';
 export const PASSWORD = 'test';
@@ -61,7 +62,7 @@ export async function startPipelineWeb(): Promise<PipelineWeb> {
   const run = (...args: string[]) => fly(['-t', 't', ...args], { home, timeoutMs: 60_000 });
   const login = await run('login', '-c', url, '-u', USER, '-p', PASSWORD);
   if (login.exitCode !== 0) throw new Error(`fly login failed:\n${login.stdout}${login.stderr}`);
-  const token = await passwordToken(url);
+  const token = await apiToken(url, USER, PASSWORD);
   const api = (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Bearer ${token}`);
@@ -85,16 +86,6 @@ export async function startPipelineWeb(): Promise<PipelineWeb> {
       await db.drop();
     },
   };
-}
-
-async function passwordToken(url: string): Promise<string> {
-  const response = await fetch(`${url}/sky/issuer/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: `client_id=fly&client_secret=Zmx5&grant_type=password&username=${USER}&password=${PASSWORD}`,
-  });
-  if (!response.ok) throw new Error(`token request failed: ${response.status}`);
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 /** Checks the plan now and again on every build wakeup (a build started), until it exists. */
