@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what JetBridge needs on a Debian machine (idempotent: what exists is kept):
-#   scripts/setup.sh              bubblewrap, busybox, Node.js + npm, then `npm ci` (Node.js 24 comes
-#                                 from the npm registry into node_modules/.bin)
+#   scripts/setup.sh              bubblewrap, busybox, kubectl, Node.js + npm, then `npm ci` (Node.js
+#                                 24 comes from the npm registry into node_modules/.bin)
 #   scripts/setup.sh --for-tests  also PostgreSQL and NATS (installed if missing, started if down),
-#                                 kubectl, and the real fly when the Go module proxy serves it
+#                                 and the real fly when the Go module proxy serves it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -25,10 +25,10 @@ command -v bwrap >/dev/null || missing+=(bubblewrap)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v git >/dev/null || missing+=(git)
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if [ "$for_tests" = 1 ]; then
   command -v psql >/dev/null || missing+=(postgresql)
   command -v nats-server >/dev/null || missing+=(nats-server)
-  command -v kubectl >/dev/null || missing+=(kubernetes-client)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
