@@ -24,6 +24,15 @@ describe('the fly command for machines without fly', () => {
       const unknown = run('-t', 'nowhere', 'pipelines');
       assert.equal(unknown.status, 1);
       assert.equal(unknown.stderr, 'error: unknown target: nowhere\n');
+      // The same through bin/fly, the command the README puts on PATH.
+      const wrapped = spawnSync(join(import.meta.dirname, 'bin', 'fly'), ['-t', 'x', 'pipelines'], {
+        env: { ...process.env, HOME: home },
+        encoding: 'utf8',
+        input: '',
+        timeout: 30_000,
+      });
+      assert.equal(wrapped.status, 1);
+      assert.equal(wrapped.stderr, 'error: unknown target: x\n');
 
       writeFileSync(
         join(home, '.flyrc'),
@@ -32,6 +41,23 @@ describe('the fly command for machines without fly', () => {
       const targets = run('targets');
       assert.equal(targets.status, 0);
       assert.match(targets.stdout, /closed\s+http:\/\/127\.0\.0\.1:9\s+main/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('ends quietly when its reader stops early', () => {
+    const home = mkdtempSync(join(tmpdir(), 'jb-fly-cli-'));
+    try {
+      const targets = Array.from({ length: 3000 }, (_, i) => `  t${i}:\n    api: http://h${i}:9\n`);
+      writeFileSync(join(home, '.flyrc'), `targets:\n${targets.join('')}`);
+      const run = spawnSync(
+        'sh',
+        ['-c', `"${process.execPath}" "${cli}" targets | head -c 10 >/dev/null`],
+        { env: { ...process.env, HOME: home }, encoding: 'utf8', timeout: 30_000 },
+      );
+      assert.equal(run.status, 0);
+      assert.equal(run.stderr, '');
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -20,6 +20,14 @@ async function readStdin(): Promise<string | undefined> {
 const stdin = await readStdin();
 const io = new FlyIO(process.env.HOME ?? homedir(), { ...process.env }, stdin);
 
+// A reader that stops early (`fly containers | head`) ends fly quietly, as SIGPIPE ends the real one.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+}
+
 let out = 0;
 let err = 0;
 io.onOutput(() => {
