@@ -30,19 +30,24 @@ const usualPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 export const withUsualPath = (script: string): string =>
   `PATH="\${PATH:+$PATH:}${usualPath}"; export PATH\n${script}`;
 
-const startScript = `task_path=$PATH
-PATH="\${PATH:+$PATH:}${usualPath}"; export PATH
-s=$1; d=$2; n=$3; t=$4; shift 4
-# An executable file named by the path, or found on the task's PATH; shell builtins do not count,
-# as they do not for the runtime's exec.
-present() {
+/**
+ * A shell function `present <command>`: true for a path naming something, or a name with an
+ * executable file on `$search_path`. Shell builtins do not count, as they do not for the runtime's
+ * exec, which is what runs a step's command or an intercepted process.
+ */
+export const presentFunction = `present() {
   case $1 in */*) [ -e "$1" ]; return ;; '') return 1 ;; esac
   set -f; ifs=$IFS; IFS=:
-  for dir in \${task_path:-${usualPath}}; do
+  for dir in \${search_path:-${usualPath}}; do
     if [ -f "\${dir:-.}/$1" ] && [ -x "\${dir:-.}/$1" ]; then IFS=$ifs; set +f; return 0; fi
   done
   IFS=$ifs; set +f; return 1
-}
+}`;
+
+const startScript = `task_path=$PATH; search_path=$PATH
+PATH="\${PATH:+$PATH:}${usualPath}"; export PATH
+s=$1; d=$2; n=$3; t=$4; shift 4
+${presentFunction}
 exec 5>&1 6>&2 >/dev/null 2>&1
 if [ "$n" -gt 0 ]; then head -c "$n" >"$s/stdin.$t"; else : >"$s/stdin.$t"; fi
 got=$(wc -c <"$s/stdin.$t"); got=$((got + 0))

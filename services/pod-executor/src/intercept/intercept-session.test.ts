@@ -87,6 +87,8 @@ describe('intercept sessions', () => {
       '',
     );
     assert.ok(session.outputs.some((o) => o.executableNotFound));
+    // fly says so itself: no complaint of a shell or of `env` before it.
+    assert.equal(session.stderr, '');
   });
 
   it('says the pod is gone when it no longer exists, not that the executable is missing', async () => {

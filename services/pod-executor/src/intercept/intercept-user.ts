@@ -4,7 +4,7 @@
 // container's user in silence.
 import type { InterceptOpen } from '@jetbridge/bus';
 import type { KubeClient } from '../kube/kube-client.ts';
-import { withUsualPath } from '../exec/supervisor.ts';
+import { presentFunction, withUsualPath } from '../exec/supervisor.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
 
 export type UserPlan =
@@ -80,9 +80,10 @@ function shellQuote(text: string): string {
 }
 
 /**
- * The exec command of an intercept process. `env` applies the session's environment (and makes a
- * missing executable exit 127). To switch users the whole command goes quoted into `su -c`: su
- * would read the process's own arguments (`sh -c ...`) as options of its own.
+ * The exec command of an intercept process, run in the session's directory with its environment;
+ * a missing executable exits 127. To switch users the whole command goes quoted into `su -c` (with
+ * `env` applying the environment): su would read the process's own arguments (`sh -c ...`) as
+ * options of its own.
  */
 export function interceptCommand(process: InterceptOpen['process'], plan: UserPlan): string[] {
   const operands = [process.dir ?? '.', ...process.env, process.path, ...process.args];
@@ -92,5 +93,22 @@ export function interceptCommand(process: InterceptOpen['process'], plan: UserPl
     return ['su', '-s', '/bin/sh', '-c', script, plan.user];
   }
   if (process.env.length === 0 && !process.dir) return [process.path, ...process.args];
-  return ['sh', '-c', 'cd "$0" || exit 1; exec env "$@"', ...operands];
+  // The session's environment is exported, then a process that is not there exits 127 without a
+  // word (the executor reports it missing, as fly expects), instead of `env`'s complaint.
+  return [
+    'sh',
+    '-c',
+    `cd "$0" || exit 1
+n=$1; shift
+while [ "$n" -gt 0 ]; do export "$1"; shift; n=$((n - 1)); done
+search_path=$PATH
+${presentFunction}
+present "$1" || exit 127
+exec "$@"`,
+    process.dir ?? '.',
+    String(process.env.length),
+    ...process.env,
+    process.path,
+    ...process.args,
+  ];
 }
