@@ -1,7 +1,9 @@
 // A process that exits 127 either was not found or exited 127 itself; a second exec in the pod
-// tells the two apart, and runs only in that case.
+// tells the two apart, and runs only in that case. "Found" means what the supervisor and the
+// intercept script mean by it: an executable file, not a shell builtin.
 import type { KubeClient } from '../kube/kube-client.ts';
 import { mainContainer } from '../pods/pod-spec.ts';
+import { presentFunction } from './supervisor.ts';
 
 export async function isExecutableMissing(
   client: KubeClient,
@@ -12,7 +14,13 @@ export async function isExecutableMissing(
   try {
     const check = await client.exec(podName, {
       container: mainContainer,
-      command: ['sh', '-c', 'cd "$1" 2>/dev/null; command -v "$0" >/dev/null 2>&1', path, dir],
+      command: [
+        'sh',
+        '-c',
+        `cd "$1" 2>/dev/null; search_path=$PATH\n${presentFunction}\npresent "$0"`,
+        path,
+        dir,
+      ],
       stdin: false,
     });
     return (await check.exitCode) !== 0;
